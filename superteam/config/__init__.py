@@ -1,0 +1,1 @@
+"""Team and role configuration: YAML files validated into typed models."""

@@ -1,0 +1,95 @@
+"""A thin layer over the git CLI. Every call names its directory; none touches the user's index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from superteam.errors import SuperteamError
+
+# Keep git from prompting or paging, whatever the user's setup.
+_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+
+
+class GitError(SuperteamError):
+    def __init__(self, args: list[str], stderr: str, returncode: int) -> None:
+        self.args_ = args
+        self.stderr = stderr.strip()
+        self.returncode = returncode
+        super().__init__(f"git {' '.join(args)} failed: {self.stderr or f'exit {returncode}'}")
+
+
+def git(cwd: Path | str, *args: str, check: bool = True, env: dict[str, str] | None = None,
+        input: str | None = None) -> str:
+    """Run git in ``cwd``; returns stdout without its trailing newline."""
+    full_env = {**os.environ, **_GIT_ENV, **(env or {})}
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              env=full_env, input=input)
+    except FileNotFoundError:
+        raise SuperteamError("git is not installed or not on PATH",
+                             hint="Install it (Debian: apt-get install -y git).") from None
+    if check and proc.returncode != 0:
+        raise GitError(list(args), proc.stderr, proc.returncode)
+    return proc.stdout.rstrip("\n")
+
+
+def git_ok(cwd: Path | str, *args: str) -> bool:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True,
+                          env={**os.environ, **_GIT_ENV}).returncode == 0
+
+
+def repo_root(start: Path | str = ".") -> Path:
+    """The main worktree of the repository containing ``start`` (even from a linked worktree)."""
+    try:
+        common = git(start, "rev-parse", "--path-format=absolute", "--git-common-dir")
+    except GitError:
+        raise SuperteamError(f"{Path(start).resolve()} is not inside a git repository",
+                             hint="Run superteam from your project's checkout (or `git init`).") from None
+    common_dir = Path(common)
+    if common_dir.name != ".git":
+        raise SuperteamError(f"{common_dir} is a bare repository; superteam needs a checkout")
+    return common_dir.parent
+
+
+def rev_parse(cwd: Path | str, ref: str) -> str | None:
+    out = git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+    return out or None
+
+
+def branch_exists(cwd: Path | str, branch: str) -> bool:
+    return git_ok(cwd, "show-ref", "--verify", "--quiet", f"refs/heads/{branch}")
+
+
+def current_branch(cwd: Path | str) -> str | None:
+    out = git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return out or None
+
+
+def is_ancestor(cwd: Path | str, older: str, newer: str) -> bool:
+    return git_ok(cwd, "merge-base", "--is-ancestor", older, newer)
+
+
+def commits_not_on(cwd: Path | str, ref: str, base: str) -> list[str]:
+    """One-line descriptions of the commits on ``ref`` that ``base`` does not contain."""
+    out = git(cwd, "log", "--format=%h %s", f"{base}..{ref}")
+    return [line for line in out.splitlines() if line]
+
+
+def version() -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        return None
+    return _parse_version(out.split()[-1] if out.split() else "")
+
+
+def _parse_version(text: str) -> tuple[int, ...] | None:
+    parts = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts) or None

@@ -1,0 +1,48 @@
+"""A project's superteam set-up: the .superteam/ folder and git's local exclude file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from superteam.config.load import project_dir
+from superteam.errors import SuperteamError
+from superteam.fsutil import atomic_write_text
+from superteam.git import git
+from superteam.resources import templates_dir
+
+EXCLUDED = (".superteam/runs/", ".superteam/worktrees/")
+
+
+def exclude_file(repo: Path) -> Path:
+    common = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+    return common / "info" / "exclude"
+
+
+def ensure_excluded(repo: Path) -> list[str]:
+    """Add superteam's private folders to .git/info/exclude (never the user's .gitignore)."""
+    path = exclude_file(repo)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in existing.splitlines()}
+    missing = [entry for entry in EXCLUDED if entry not in present]
+    if missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = existing if not existing or existing.endswith("\n") else existing + "\n"
+        text += "# superteam: private run state and agent worktrees\n" if missing else ""
+        text += "".join(f"{entry}\n" for entry in missing)
+        atomic_write_text(path, text)
+    return missing
+
+
+def init_project(repo: Path, *, force: bool = False) -> list[str]:
+    """Write .superteam/team.yaml and the excludes; returns what was done, for the user."""
+    team_file = project_dir(repo) / "team.yaml"
+    if team_file.exists() and not force:
+        raise SuperteamError(f"{team_file} already exists; not overwritten",
+                             hint="Use `superteam init --force` to replace it with the default.")
+    template = (templates_dir() / "team.yaml").read_text(encoding="utf-8")
+    (project_dir(repo) / "roles").mkdir(parents=True, exist_ok=True)
+    atomic_write_text(team_file, template)
+    done = [f"wrote {team_file}"]
+    for entry in ensure_excluded(repo):
+        done.append(f"added {entry} to {exclude_file(repo)}")
+    return done
