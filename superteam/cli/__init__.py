@@ -22,8 +22,15 @@ from superteam.errors import SuperteamError
 # name -> (module, attribute, one-line help; None hides an internal command)
 COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "init": ("superteam.cli.init_cmd", "init", "Write a commented .superteam/team.yaml here."),
+    "launch": ("superteam.cli.run_cmds", "launch", "Start a team on GOAL; work lands on --branch."),
+    "attach": ("superteam.cli.run_cmds", "attach", "Attach to a run's panes (--role zooms one)."),
+    "status": ("superteam.cli.status_cmd", "status", "Runs: phase, task, lease, tokens, cost, age."),
+    "logs": ("superteam.cli.status_cmd", "logs", "A run's event log, or a role's transcript."),
+    "stop": ("superteam.cli.run_cmds", "stop", "Stop every process of a run, keeping its state."),
+    "cleanup": ("superteam.cli.run_cmds", "cleanup", "Remove a run's worktrees, session, branches."),
     "roles": ("superteam.cli.roles_cmd", "roles", "Inspect, copy and check role definitions."),
     "doctor": ("superteam.cli.doctor_cmd", "doctor", "Check tmux, git, Python, API key, config."),
+    "supervise": ("superteam.cli.internal_cmds", "supervise", None),
 }
 
 

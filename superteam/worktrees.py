@@ -1,0 +1,108 @@
+"""The run's git worktrees: one per role, with superteam's hooks installed in those only.
+
+Per-worktree config (extensions.worktreeConfig) carries the role, the run folder and the
+hooks path, so the user's own checkout, hooks and config stay as they were.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from superteam.git import git, git_ok
+from superteam.resources import hooks_dir
+from superteam.runs import RunPaths
+
+# User hooks (post-checkout, ...) must not run when superteam creates or moves a worktree.
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+SUPERVISOR_ENV = {"SUPERTEAM_SUPERVISOR": "1"}
+
+
+def install_hooks(paths: RunPaths) -> None:
+    paths.hooks.mkdir(parents=True, exist_ok=True)
+    for hook in hooks_dir().iterdir():
+        if hook.is_file():
+            target = paths.hooks / hook.name
+            shutil.copyfile(hook, target)
+            target.chmod(0o755)
+
+
+def _worktree_git_dir(worktree: Path) -> Path:
+    text = (worktree / ".git").read_text(encoding="utf-8").strip()
+    return Path(text.removeprefix("gitdir:").strip())
+
+
+def _write_worktree_config(paths: RunPaths, role: str, worktree: Path, branch: str) -> None:
+    # Written directly (one file) rather than four `git config --worktree` calls: launch is
+    # on the user's critical path.
+    config = _worktree_git_dir(worktree) / "config.worktree"
+    config.write_text(
+        "[core]\n"
+        f"\thooksPath = {paths.hooks}\n"
+        "[superteam]\n"
+        f"\trole = {role}\n"
+        f"\trundir = {paths.dir}\n"
+        f"\tbranch = {branch}\n",
+        encoding="utf-8",
+    )
+
+
+def create_worktrees(paths: RunPaths, roles: dict[str, str], branch: str, start: str) -> list[Path]:
+    """``roles`` maps role -> access; the write role gets the build branch, others detach.
+
+    Returns the worktrees made, in order, so a failure can be rolled back.
+    """
+    made: list[Path] = []
+    if git(paths.repo, "config", "--get", "extensions.worktreeConfig", check=False) != "true":
+        git(paths.repo, "config", "extensions.worktreeConfig", "true")
+    install_hooks(paths)
+    paths.worktrees.mkdir(parents=True, exist_ok=True)
+    try:
+        for role, access in roles.items():
+            wt = paths.worktree(role)
+            if access == "write":
+                git(paths.repo, *NO_HOOKS, "worktree", "add", "-q", "-b", paths.build_branch,
+                    str(wt), start)
+            else:
+                git(paths.repo, *NO_HOOKS, "worktree", "add", "-q", "--detach", str(wt), start)
+            made.append(wt)
+            _write_worktree_config(paths, role, wt, branch)
+    except BaseException:
+        remove_worktrees(paths, made)
+        raise
+    return made
+
+
+def remove_worktrees(paths: RunPaths, worktrees: list[Path] | None = None) -> None:
+    targets = worktrees if worktrees is not None else [
+        p for p in paths.worktrees.iterdir() if p.is_dir()] if paths.worktrees.is_dir() else []
+    for wt in targets:
+        git(paths.repo, "worktree", "remove", "--force", "--force", str(wt), check=False)
+        if wt.exists():
+            shutil.rmtree(wt, ignore_errors=True)
+    git(paths.repo, "worktree", "prune", check=False)
+    if paths.worktrees.is_dir() and not any(paths.worktrees.iterdir()):
+        paths.worktrees.rmdir()
+
+
+def dirty_files(worktree: Path) -> list[str]:
+    if not worktree.is_dir():
+        return []
+    out = git(worktree, "status", "--porcelain", "--untracked-files=all", check=False)
+    return [line for line in out.splitlines() if line]
+
+
+def checked_out_in(repo: Path, branch: str) -> Path | None:
+    """The worktree (main or linked) that has ``branch`` checked out, if any."""
+    out = git(repo, "worktree", "list", "--porcelain")
+    current: Path | None = None
+    for line in out.splitlines():
+        if line.startswith("worktree "):
+            current = Path(line.removeprefix("worktree "))
+        elif line == f"branch refs/heads/{branch}":
+            return current
+    return None
+
+
+def valid_branch_name(repo: Path, branch: str) -> bool:
+    return git_ok(repo, "check-ref-format", "--branch", branch)
