@@ -65,23 +65,22 @@ class EventLog:
         self.lock_path = path.with_name(".events.lock")
 
     def append(self, type: str, **data: Any) -> Event:
-        with locked(self.lock_path):
-            with open(self.path, "a+b") as fh:
-                size = fh.seek(0, os.SEEK_END)
-                if size:
-                    fh.seek(size - 1)
-                    if fh.read(1) != b"\n":  # torn by a killed writer: drop the partial line
-                        fh.seek(0)
-                        keep = fh.read().rfind(b"\n") + 1
-                        fh.truncate(keep)
-                        size = keep
-                last = _last_complete_line(fh, size) if size else None
-                prev = _parse(last) if last else None
-                event = Event((prev.seq if prev else 0) + 1, now_iso(), type, data)
-                fh.seek(0, os.SEEK_END)
-                fh.write(json.dumps(event.to_json(), sort_keys=True).encode() + b"\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+        with locked(self.lock_path), open(self.path, "a+b") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size:
+                fh.seek(size - 1)
+                if fh.read(1) != b"\n":  # torn by a killed writer: drop the partial line
+                    fh.seek(0)
+                    keep = fh.read().rfind(b"\n") + 1
+                    fh.truncate(keep)
+                    size = keep
+            last = _last_complete_line(fh, size) if size else None
+            prev = _parse(last) if last else None
+            event = Event((prev.seq if prev else 0) + 1, now_iso(), type, data)
+            fh.seek(0, os.SEEK_END)
+            fh.write(json.dumps(event.to_json(), sort_keys=True).encode() + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
         return event
 
     def read(self, offset: int = 0) -> tuple[list[Event], int]:

@@ -7,6 +7,7 @@ hooks path, so the user's own checkout, hooks and config stay as they were.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from superteam.git import git, git_ok
@@ -47,7 +48,7 @@ def _write_worktree_config(paths: RunPaths, role: str, worktree: Path, branch: s
     )
 
 
-def create_worktrees(paths: RunPaths, roles: dict[str, str], branch: str, start: str) -> list[Path]:
+def create_worktrees(paths: RunPaths, roles: Mapping[str, str], branch: str, start: str) -> list[Path]:
     """``roles`` maps role -> access; the write role gets the build branch, others detach.
 
     Returns the worktrees made, in order, so a failure can be rolled back.
