@@ -232,6 +232,7 @@ def _on_handoff_accepted(s: RunState, d: dict[str, Any]) -> Actions:
         return []
     task.handoffs = int(d["number"])
     task.commit = d["commit"]
+    task.summary = d["contract"]["summary"]
     task.approved = False
     s.assignment = None
     actions = _lease(s, None)
@@ -381,6 +382,18 @@ def _on_usage(s: RunState, d: dict[str, Any]) -> Actions:
 
 def _on_stopped(s: RunState, d: dict[str, Any]) -> Actions:
     s.stopped = True
+    # Stopping killed the agent and any gate: on resume they start afresh, not as deaths.
+    if s.assignment is not None:
+        s.assignment.started = False
+    if s.gate is not None:
+        s.gate.started = False
+    return []
+
+
+def _on_contract_rejected(s: RunState, d: dict[str, Any]) -> Actions:
+    # Only the next prompt's feedback changes: a restarted agent learns what was wrong.
+    if s.assignment is not None:
+        s.assignment.feedback = {**s.assignment.feedback, "rejected": list(d.get("problems", []))}
     return []
 
 
@@ -410,6 +423,7 @@ _HANDLERS = {
     "agent_exited": _on_agent_exited,
     "usage": _on_usage,
     "stopped": _on_stopped,
+    "contract_rejected": _on_contract_rejected,
     "supervisor_started": _on_supervisor_started,
     "cleaned_up": _on_cleaned_up,
 }

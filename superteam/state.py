@@ -25,6 +25,7 @@ class TaskState(BaseModel):
     handoffs: int = 0          # number of the latest handoff (handoffs/<id>-<n>.json)
     rework: int = 0            # times sent back to the builder (gate failures + rejections)
     commit: str | None = None  # the latest handed-off (or merged) commit
+    summary: str | None = None # the builder's summary of the latest handoff
     approved: bool = False     # the latest commit was approved by every reviewer
     integrated: str | None = None
 

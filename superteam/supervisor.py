@@ -1,12 +1,357 @@
-"""Placeholder until the supervisor lands: shows that the run waits."""
+"""`superteam supervise RUN`: the only writer of state.json and the only mover of the branch.
+
+One thread decides. Inputs arrive on a queue: contract files and pane deaths (watchdog,
+inotify), new events from agents (token usage), gate results (worker threads). Each decision
+is appended to events.jsonl, folded through the pure flow, and state.json is rewritten; the
+actions the flow returns are then carried out. On start the whole log is folded and
+`reconcile` says what to (re)start, so a SIGKILL at any point loses nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
+import shlex
 import signal
+import sys
+import threading
+from collections import deque
 from pathlib import Path
+from typing import Any, TextIO
+
+from superteam import git as g
+from superteam.assign import pane_assignment, start_agent
+from superteam.errors import ContractError, SuperteamError
+from superteam.events import Event, EventLog
+from superteam.flow import (
+    Action,
+    CheckAssignment,
+    Finished,
+    Integrate,
+    Notify,
+    RunGate,
+    SetLease,
+    StartAssignment,
+    StopAgents,
+    fold,
+    reconcile,
+    step,
+)
+from superteam.fsutil import atomic_write_json, atomic_write_text
+from superteam.gates import run_gate
+from superteam.intake import check, classify, expected_path, fingerprint, question_path
+from superteam.integrate import integrate
+from superteam.locks import locked
+from superteam.procs import kill_trees, recorded_pids
+from superteam.runs import RunPaths, find_run, read_run_yaml
+from superteam.session import SUPERVISOR, idle_command
+from superteam.state import Assignment, RunState
+from superteam.status import format_event
+from superteam.tmux import Tmux
+from superteam.worktrees import SUPERVISOR_ENV
+
+
+class Supervisor:
+    def __init__(self, paths: RunPaths, out: TextIO = sys.stdout) -> None:
+        self.paths = paths
+        self.out = out
+        self.meta = read_run_yaml(paths)
+        self.log = EventLog(paths.events)
+        self.offset = 0
+        self.state: RunState | None = None
+        self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.actions: deque[Action] = deque()
+        self.seen_files: set[str] = set()
+        self.panes: dict[str, str] = {}
+        self.tmux = Tmux(None)
+        self.finished = False
+        self.signals = paths.dir / "signals"
+
+    # --- the event log -----------------------------------------------------------------------
+    def emit(self, type: str, **data: Any) -> None:
+        self.log.append(type, **data)
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Fold every event not yet seen (ours and other writers'), queueing their actions."""
+        events, self.offset = self.log.read(self.offset)
+        for event in events:
+            self._apply(event, live=True)
+        if events and self.state is not None:
+            atomic_write_json(self.paths.state_json, self.state.model_dump(mode="json"))
+
+    def _apply(self, event: Event, *, live: bool) -> None:
+        self.state, actions = step(self.state, event)
+        if event.data.get("file_id"):
+            self.seen_files.add(str(event.data["file_id"]))
+        if event.type == "session_created":
+            self.panes = dict(event.data["panes"])
+            self.tmux = Tmux(event.data.get("socket"))
+        if live:
+            self.actions.extend(actions)
+            if event.type != "usage":
+                self.say(format_event(event))
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+        with contextlib.suppress(OSError), (self.paths.logs / "supervisor.log").open("a") as fh:
+            fh.write(line + "\n")
+
+    @property
+    def s(self) -> RunState:
+        assert self.state is not None
+        return self.state
+
+    # --- main loop ---------------------------------------------------------------------------
+    def run(self) -> int:
+        with locked(self.paths.dir / ".supervisor.lock", blocking=False,
+                    what=f"run {self.paths.run_id} (another supervisor runs it)"):
+            events, self.offset = self.log.read(0)
+            for event in events:
+                self._apply(event, live=False)
+            if self.state is None:
+                raise SuperteamError(f"{self.paths.events} has no run_created event")
+            if self.s.phase == "done" or self.s.cleaned_up:
+                self.say(f"run {self.paths.run_id} is {self.s.phase}; nothing to do")
+                return 0
+            self.signals.mkdir(exist_ok=True)
+            observer = self._watch()
+            previous = signal.signal(signal.SIGTERM, lambda *_: self.inbox.put(("stop", None)))
+            try:
+                self.emit("supervisor_started", pid=os.getpid())
+                self._install_pane_hook()
+                self.actions.extend(reconcile(self.s))
+                self._scan_contracts()
+                self._drain()
+                while not self.finished:
+                    kind, payload = self.inbox.get()
+                    if kind == "stop":
+                        break
+                    self._handle(kind, payload)
+                    self._drain()
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+                observer.stop()
+                kill_trees(recorded_pids(self.paths.procs), grace=1.0)
+        return 0
+
+    def _watch(self) -> Any:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        inbox, events_path = self.inbox, str(self.paths.events)
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.is_directory:
+                    return
+                if event.event_type == "closed":
+                    path = str(event.src_path)
+                elif event.event_type == "moved":
+                    path = str(event.dest_path)
+                elif event.event_type == "modified" and event.src_path == events_path:
+                    path = events_path
+                else:
+                    return
+                inbox.put(("events" if path == events_path else "file", path))
+
+        observer = Observer()
+        handler = Handler()
+        self.paths.contracts.mkdir(parents=True, exist_ok=True)
+        observer.schedule(handler, str(self.paths.contracts), recursive=True)
+        observer.schedule(handler, str(self.signals), recursive=False)
+        observer.schedule(handler, str(self.paths.dir), recursive=False)
+        observer.start()
+        return observer
+
+    def _install_pane_hook(self) -> None:
+        touch = f"touch {shlex.quote(str(self.signals))}/#{{hook_pane}}"
+        self.tmux.run("set-hook", "-t", f"={self.paths.session}", "pane-died",
+                      f"run-shell {shlex.quote(touch)}", check=False)
+
+    def _handle(self, kind: str, payload: Any) -> None:
+        if kind == "events":
+            self.catch_up()
+        elif kind == "file":
+            path = Path(payload)
+            if path.parent == self.signals:
+                self._pane_died(path)
+            else:
+                self._intake(path)
+        elif kind == "gate":
+            label, result = payload
+            if self.s.gate is not None and self.s.gate.label == label:
+                self.emit("gate_finished", gate=self.s.gate.name, label=label, passed=result.passed,
+                          command=result.command, outcome=result.outcome, tail=result.tail,
+                          seconds=round(result.seconds, 2))
+
+    def _drain(self) -> None:
+        while self.actions:
+            self._execute(self.actions.popleft())
+
+    # --- contracts ---------------------------------------------------------------------------
+    def _scan_contracts(self) -> None:
+        """Contract files that arrived while no supervisor was watching."""
+        for path in sorted(self.paths.contracts.rglob("*.json")):
+            if "rejected" not in path.relative_to(self.paths.contracts).parts:
+                self._intake(path)
+
+    def _intake(self, path: Path) -> None:
+        sub = classify(self.paths.contracts, path)
+        if sub is None or not os.path.lexists(path):
+            return
+        try:
+            file_id = fingerprint(path)
+        except OSError:
+            return
+        if file_id in self.seen_files:
+            return
+        self.seen_files.add(file_id)
+        try:
+            event_type, data = check(sub, self.s)
+            if event_type == "handoff_accepted":
+                data["commit"] = self._finalize_handoff(data["contract"])
+        except ContractError as exc:
+            self._reject(sub.rel, path, exc.problems, file_id)
+            return
+        self.emit(event_type, **data, path=sub.rel, file_id=file_id)
+        self._retire_command_agent(sub.kind)
+
+    def _finalize_handoff(self, contract: dict[str, Any]) -> str:
+        """Commit what the builder left uncommitted, and hand off the build branch's HEAD."""
+        wt = self.paths.worktree(self.s.settings["builder"])
+        if g.git(wt, "status", "--porcelain", check=False):
+            g.git(wt, "add", "-A", env=SUPERVISOR_ENV)
+            g.git(wt, "commit", "-q", "--no-verify", "-m",
+                  f"{contract['task_id']}: {contract['summary']}", env=SUPERVISOR_ENV)
+        head = g.rev_parse(wt, "HEAD")
+        branch = g.current_branch(wt)
+        if head is None or branch != self.s.build_branch:
+            raise ContractError("handoff", [f"the builder's worktree is not on {self.s.build_branch}"])
+        if not g.is_ancestor(wt, self.s.branch_head, head):
+            raise ContractError("handoff", [f"the build branch no longer contains {self.s.branch} "
+                                            f"({self.s.branch_head[:10]}); history was rewritten"])
+        return head
+
+    def _reject(self, rel: str, path: Path, problems: list[str], file_id: str) -> None:
+        dest = self.paths.contracts / "rejected" / f"{rel.replace('/', '_')}.{self.s.last_seq + 1}"
+        dest.parent.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.replace(path, dest)  # frees the path for the agent's next try; nothing is lost
+        self.emit("contract_rejected", path=rel, problems=problems, file_id=file_id,
+                  moved_to=str(dest.relative_to(self.paths.dir)))
+        a = self.s.assignment
+        if a is not None and self._backend(a.role) == "command":
+            alive, shown = pane_assignment(self.tmux, self.panes[a.role])
+            if alive and shown == a.id:
+                text = (f"superteam refused contracts/{rel}: " + "; ".join(problems)
+                        + f" -- fix it and write it again to {self.paths.contracts / rel}")
+                self.tmux.run("send-keys", "-t", self.panes[a.role], "-l", text, check=False)
+                self.tmux.run("send-keys", "-t", self.panes[a.role], "Enter", check=False)
+
+    def _retire_command_agent(self, kind: str) -> None:
+        """An external agent CLI may keep running after it handed over: end it."""
+        if kind not in ("plan", "handoff", "review", "question"):
+            return
+        for role, pane in self.panes.items():
+            if role != SUPERVISOR and self._backend(role) == "command":
+                alive, _ = pane_assignment(self.tmux, pane)
+                if alive and (self.s.assignment is None or self.s.assignment.role != role):
+                    self._idle(role)
+
+    def _backend(self, role: str) -> str:
+        return str(self.meta["roles"].get(role, {}).get("config", {}).get("backend", "anthropic"))
+
+    def _idle(self, role: str) -> None:
+        self.tmux.chain([["respawn-pane", "-k", "-t", self.panes[role], idle_command(role)],
+                         ["set-option", "-p", "-t", self.panes[role], "@superteam_assignment", ""],
+                         ["select-pane", "-t", self.panes[role], "-T", f"{role}: idle"]])
+
+    # --- agents ------------------------------------------------------------------------------
+    def _pane_died(self, signal_file: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            signal_file.unlink()
+        a = self.s.assignment
+        if a is None or not a.started or self.panes.get(a.role) != signal_file.name:
+            return
+        alive, shown = pane_assignment(self.tmux, self.panes[a.role])
+        if alive:
+            return  # already respawned for a newer assignment
+        self._agent_gone(a)
+
+    def _agent_gone(self, a: Assignment) -> None:
+        for rel in (expected_path(self.s), question_path(self.s)):
+            if rel and self.s.assignment is a:
+                self._intake(self.paths.contracts / rel)
+        if self.s.assignment is not None and self.s.assignment.id == a.id:
+            self.emit("agent_exited", assignment=a.id, role=a.role)
+
+    def _start(self, a: Assignment) -> None:
+        if self.s.assignment is None or self.s.assignment.id != a.id:
+            return  # superseded before it could start
+        role_meta = dict(self.meta["roles"][a.role]["config"])
+        template = (self.paths.dir / "prompts" / f"{a.role}.md").read_text(encoding="utf-8")
+        try:
+            start_agent(self.tmux, self.panes[a.role], self.paths, self.s, a, role_meta, template)
+        except SuperteamError as exc:
+            self.say(f"could not start {a.role}: {exc.render()}")
+            self.emit("assignment_started", assignment=a.id, role=a.role, duty=a.duty, task=a.task,
+                      number=a.number, failed=exc.message)
+            self.emit("agent_exited", assignment=a.id, role=a.role, failed=True)
+            return
+        self.emit("assignment_started", assignment=a.id, role=a.role, duty=a.duty, task=a.task,
+                  number=a.number, reruns=a.reruns, pane=self.panes[a.role])
+
+    # --- actions -----------------------------------------------------------------------------
+    def _execute(self, action: Action) -> None:
+        match action:
+            case StartAssignment(assignment=a):
+                self._start(a)
+            case CheckAssignment(assignment=a):
+                alive, shown = pane_assignment(self.tmux, self.panes[a.role])
+                if not (alive and shown == a.id):
+                    self._agent_gone(a)
+            case RunGate(gate=gate, commands=commands):
+                if not commands:
+                    self.emit("gate_finished", gate=gate.name, label=gate.label, passed=True,
+                              command=None, outcome="no commands", tail="", seconds=0)
+                    return
+                self.emit("gate_started", gate=gate.name, label=gate.label, commands=list(commands))
+                cwd = self.paths.worktree(gate.role or self.s.settings["builder"])
+                log = self.paths.gates / f"{gate.label}-{gate.name}.log"
+                timeout = float(self.s.settings["gates"]["timeout"])
+
+                def work(label: str = gate.label) -> None:
+                    result = run_gate(commands, cwd, log, timeout, self.paths.procs, label)
+                    self.inbox.put(("gate", (label, result)))
+
+                threading.Thread(target=work, daemon=True).start()
+            case Integrate(task=task, commit=commit):
+                wt = self.paths.worktree(self.s.settings["builder"])
+                event_type, data = integrate(self.paths.repo, self.s.branch, task, commit, wt)
+                self.emit(event_type, **data)
+            case SetLease(role=role):
+                with locked(self.paths.dir / ".lease.lock"):
+                    atomic_write_text(self.paths.lease, role or "")
+            case Notify(message=message):
+                self.say(f"** {message}")
+                self.tmux.run("display-message", "-t", f"={self.paths.session}:",
+                              f"superteam {self.paths.run_id}: {message[:200]}", check=False)
+                self.tmux.run("select-pane", "-t", self.panes.get(SUPERVISOR, ""), "-T",
+                              f"supervisor: {self.s.phase}", check=False)
+            case StopAgents():
+                for role in self.panes:
+                    if role != SUPERVISOR:
+                        self._idle(role)
+            case Finished():
+                self.emit("run_finished", branch=self.s.branch, commit=self.s.branch_head)
+                self.finished = True
 
 
 def supervise(cwd: Path, run_id: str) -> int:
-    print(f"supervisor for {run_id}: waiting (the supervisor is not implemented yet)", flush=True)
-    signal.pause()
-    return 0
+    return Supervisor(find_run(g.repo_root(cwd), run_id)).run()
+
+
+def fold_run(paths: RunPaths) -> RunState | None:
+    return fold(list(EventLog(paths.events)))
