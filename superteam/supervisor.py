@@ -167,8 +167,8 @@ class Supervisor:
 
     def _install_pane_hook(self) -> None:
         touch = f"touch {shlex.quote(str(self.signals))}/#{{hook_pane}}"
-        self.tmux.run("set-hook", "-t", f"={self.paths.session}", "pane-died",
-                      f"run-shell {shlex.quote(touch)}", check=False)
+        self.tmux.run("set-hook", "-t", f"={self.paths.session}:", "pane-died",
+                      f"run-shell {shlex.quote(touch)}")
 
     def _handle(self, kind: str, payload: Any) -> None:
         if kind == "events":
