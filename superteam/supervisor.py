@@ -116,6 +116,8 @@ class Supervisor:
                 self.say(f"run {self.paths.run_id} is {self.s.phase}; nothing to do")
                 return 0
             self.signals.mkdir(exist_ok=True)
+            # Gates left running by a supervisor that was killed: they are re-run from scratch.
+            kill_trees(recorded_pids(self.paths.procs), grace=1.0)
             observer = self._watch()
             previous = signal.signal(signal.SIGTERM, lambda *_: self.inbox.put(("stop", None)))
             try:

@@ -2,8 +2,8 @@
 
     python scripted.py PROMPT_FILE SCRIPT_JSON
 
-The script maps role -> list of steps; the n-th assignment of a role plays step n (the last
-step repeats). A step may hold:
+The script maps role -> list of steps; the n-th distinct assignment of a role plays step n (the
+last step repeats; a restarted assignment replays its step). A step may hold:
   files:     {path: content}        written in the worktree (cwd)
   contract:  {...}                  JSON written atomically to $SUPERTEAM_CONTRACT
   raw:       "text"                 written as-is to $SUPERTEAM_CONTRACT (for invalid files)
@@ -34,16 +34,19 @@ def substitute(value: Any, task: str) -> Any:
     return value
 
 
-def next_index(script: Path, role: str) -> int:
-    counter = script.with_name(f"{script.name}.{role}.count")
+def step_index(script: Path, role: str, assignment: str) -> int:
+    """The n-th distinct assignment of a role plays step n; a restarted one replays its step."""
+    counter = script.with_name(f"{script.name}.{role}.steps")
     with open(counter, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.seek(0)
-        n = int(fh.read() or 0)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(n + 1))
-    return n
+        seen = json.loads(fh.read() or "{}")
+        if assignment not in seen:
+            seen[assignment] = len(seen)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps(seen))
+    return int(seen[assignment])
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -59,7 +62,7 @@ def main() -> int:
     assignment = json.loads(Path(os.environ["SUPERTEAM_ASSIGNMENT_FILE"]).read_text())
     task = (assignment["context"].get("task") or {}).get("id", "")
     steps = json.loads(script_path.read_text())[role]
-    index = next_index(script_path, role)
+    index = step_index(script_path, role, os.environ["SUPERTEAM_ASSIGNMENT"])
     step = substitute(steps[min(index, len(steps) - 1)], task)
     print(f"[scripted {role}] assignment {os.environ['SUPERTEAM_ASSIGNMENT']} step {index} "
           f"task {task or '-'}; prompt {prompt_file.stat().st_size} bytes", flush=True)
