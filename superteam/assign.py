@@ -90,8 +90,8 @@ def prepare_worktree(state: RunState, a: Assignment, worktree: Path) -> None:
 
 
 def start_agent(tmux: Tmux, pane: str, paths: RunPaths, state: RunState, a: Assignment,
-                role_meta: dict[str, Any], prompt_template: str) -> str:
-    """Write the assignment files and respawn the pane; returns the command started."""
+                role_meta: dict[str, Any], prompt_template: str) -> int:
+    """Write the assignment files and respawn the pane; returns the agent's pid."""
     worktree = paths.worktree(a.role)
     prepare_worktree(state, a, worktree)
     backend = role_meta.get("backend", "anthropic")
@@ -125,8 +125,8 @@ def start_agent(tmux: Tmux, pane: str, paths: RunPaths, state: RunState, a: Assi
     ]
     if backend == "command":  # the agent CLI owns its terminal; keep a copy of what it shows
         commands.append(["pipe-pane", "-t", pane, f"cat >> {shlex.quote(str(log))}"])
-    tmux.chain(commands)
-    return command
+    commands.append(["display-message", "-p", "-t", pane, "#{pane_pid}"])
+    return int(tmux.chain(commands).split()[-1])
 
 
 def title_of(a: Assignment) -> str:
@@ -135,12 +135,12 @@ def title_of(a: Assignment) -> str:
     return f"{a.role}: {what}" + (f" (restart {a.reruns})" if a.reruns else "")
 
 
-def pane_assignment(tmux: Tmux, pane: str) -> tuple[bool, str]:
-    """(alive, assignment id shown in the pane) for a role's pane."""
-    out = tmux.run("display-message", "-p", "-t", pane, "#{pane_dead}\t#{@superteam_assignment}",
-                   check=False)
-    dead, _, assignment = out.partition("\t")
-    return dead == "0", assignment
+def pane_assignment(tmux: Tmux, pane: str) -> tuple[bool, str, int]:
+    """(alive, assignment id shown in the pane, pid) for a role's pane."""
+    out = tmux.run("display-message", "-p", "-t", pane,
+                   "#{pane_dead}\t#{@superteam_assignment}\t#{pane_pid}", check=False)
+    dead, assignment, pid = (out.split("\t") + ["", "", ""])[:3]
+    return dead == "0", assignment, int(pid) if pid.isdigit() else 0
 
 
 def loads_assignment(path: Path) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from superteam.gates import run_gate
 from superteam.intake import check, classify, expected_path, fingerprint, question_path
 from superteam.integrate import integrate
 from superteam.locks import locked
-from superteam.procs import kill_trees, recorded_pids
+from superteam.procs import alive, kill_trees, recorded_pids
 from superteam.runs import RunPaths, find_run, read_run_yaml
 from superteam.session import SUPERVISOR, idle_command
 from superteam.state import Assignment, RunState
@@ -67,6 +67,9 @@ class Supervisor:
         self.tmux = Tmux(None)
         self.finished = False
         self.signals = paths.dir / "signals"
+        # The agent's pid: the pane-died hook is the fast path, this the net under it (tmux
+        # can miss the death of a process that exits right after a respawn).
+        self.agent_pid = 0
 
     # --- the event log -----------------------------------------------------------------------
     def emit(self, type: str, **data: Any) -> None:
@@ -127,7 +130,11 @@ class Supervisor:
                 self._scan_contracts()
                 self._drain()
                 while not self.finished:
-                    kind, payload = self.inbox.get()
+                    try:
+                        kind, payload = self.inbox.get(timeout=1.0 if self.agent_pid else None)
+                    except queue.Empty:
+                        self._check_agent_pid()
+                        continue
                     if kind == "stop":
                         break
                     self._handle(kind, payload)
@@ -245,8 +252,8 @@ class Supervisor:
                   moved_to=str(dest.relative_to(self.paths.dir)))
         a = self.s.assignment
         if a is not None and self._backend(a.role) == "command":
-            alive, shown = pane_assignment(self.tmux, self.panes[a.role])
-            if alive and shown == a.id:
+            pane_alive, shown, _ = pane_assignment(self.tmux, self.panes[a.role])
+            if pane_alive and shown == a.id:
                 text = (f"superteam refused contracts/{rel}: " + "; ".join(problems)
                         + f" -- fix it and write it again to {self.paths.contracts / rel}")
                 self.tmux.run("send-keys", "-t", self.panes[a.role], "-l", text, check=False)
@@ -258,8 +265,8 @@ class Supervisor:
             return
         for role, pane in self.panes.items():
             if role != SUPERVISOR and self._backend(role) == "command":
-                alive, _ = pane_assignment(self.tmux, pane)
-                if alive and (self.s.assignment is None or self.s.assignment.role != role):
+                pane_alive, _, _ = pane_assignment(self.tmux, pane)
+                if pane_alive and (self.s.assignment is None or self.s.assignment.role != role):
                     self._idle(role)
 
     def _backend(self, role: str) -> str:
@@ -271,14 +278,28 @@ class Supervisor:
                          ["select-pane", "-t", self.panes[role], "-T", f"{role}: idle"]])
 
     # --- agents ------------------------------------------------------------------------------
+    def _check_agent_pid(self) -> None:
+        a = self.s.assignment
+        if a is None or not a.started:
+            self.agent_pid = 0  # nothing to watch until the next assignment starts
+            return
+        if alive(self.agent_pid):
+            return
+        self.agent_pid = 0
+        alive_now, shown, pid = pane_assignment(self.tmux, self.panes[a.role])
+        if alive_now and shown == a.id:
+            self.agent_pid = pid
+        else:
+            self._agent_gone(a)
+
     def _pane_died(self, signal_file: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             signal_file.unlink()
         a = self.s.assignment
         if a is None or not a.started or self.panes.get(a.role) != signal_file.name:
             return
-        alive, shown = pane_assignment(self.tmux, self.panes[a.role])
-        if alive:
+        pane_alive, _, _ = pane_assignment(self.tmux, self.panes[a.role])
+        if pane_alive:
             return  # already respawned for a newer assignment
         self._agent_gone(a)
 
@@ -295,7 +316,8 @@ class Supervisor:
         role_meta = dict(self.meta["roles"][a.role]["config"])
         template = (self.paths.dir / "prompts" / f"{a.role}.md").read_text(encoding="utf-8")
         try:
-            start_agent(self.tmux, self.panes[a.role], self.paths, self.s, a, role_meta, template)
+            self.agent_pid = start_agent(self.tmux, self.panes[a.role], self.paths, self.s, a,
+                                         role_meta, template)
         except SuperteamError as exc:
             self.say(f"could not start {a.role}: {exc.render()}")
             self.emit("assignment_started", assignment=a.id, role=a.role, duty=a.duty, task=a.task,
@@ -311,8 +333,10 @@ class Supervisor:
             case StartAssignment(assignment=a):
                 self._start(a)
             case CheckAssignment(assignment=a):
-                alive, shown = pane_assignment(self.tmux, self.panes[a.role])
-                if not (alive and shown == a.id):
+                pane_alive, shown, pid = pane_assignment(self.tmux, self.panes[a.role])
+                if pane_alive and shown == a.id:
+                    self.agent_pid = pid
+                else:
                     self._agent_gone(a)
             case RunGate(gate=gate, commands=commands):
                 if not commands:

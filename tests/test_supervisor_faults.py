@@ -104,6 +104,9 @@ def test_agent_killed_mid_task_is_rerun(repo: Path, tmux_socket: str) -> None:
                              "reviewer": [APPROVE]})
     run = launch(repo)
     started = wait_for_event(repo, run, "assignment_started", count=2)
+    steps = repo.parent / "script.json.builder.steps"
+    wait_until(lambda: steps.exists() and started["data"]["assignment"] in steps.read_text(),
+               message="the builder to be at work")
     server = libtmux.Server(socket_name=tmux_socket)
     pid = int(server.cmd("display-message", "-p", "-t", started["data"]["pane"], "#{pane_pid}").stdout[0])
     os.kill(pid, 9)
