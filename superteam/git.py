@@ -93,3 +93,20 @@ def _parse_version(text: str) -> tuple[int, ...] | None:
             break
         parts.append(int(digits))
     return tuple(parts) or None
+
+
+def worktree_status(cwd: Path | str) -> tuple[str | None, str | None, bool]:
+    """(branch, HEAD commit, has uncommitted changes) from one `git status` call."""
+    out = git(cwd, "status", "--porcelain=v2", "--branch", "--untracked-files=all", check=False)
+    branch = head = None
+    dirty = False
+    for line in out.splitlines():
+        if line.startswith("# branch.oid "):
+            oid = line.split()[2]
+            head = None if oid == "(initial)" else oid
+        elif line.startswith("# branch.head "):
+            name = line.split(maxsplit=2)[2]
+            branch = None if name == "(detached)" else name
+        elif not line.startswith("#"):
+            dirty = True
+    return branch, head, dirty

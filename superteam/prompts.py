@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from superteam.errors import ConfigError
 
 
-def render(template_text: str, context: dict[str, Any], *, source: str = "<prompt>") -> str:
+@cache
+def _compile(template_text: str) -> Any:
     import jinja2  # deferred: only commands that render prompts pay for it
 
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    return env.from_string(template_text)
+
+
+def render(template_text: str, context: dict[str, Any], *, source: str = "<prompt>") -> str:
+    import jinja2
+
     try:
-        return env.from_string(template_text).render(**context)
+        return str(_compile(template_text).render(**context))
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"{source}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:

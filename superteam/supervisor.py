@@ -82,7 +82,9 @@ class Supervisor:
         for event in events:
             self._apply(event, live=True)
         if events and self.state is not None:
-            atomic_write_json(self.paths.state_json, self.state.model_dump(mode="json"))
+            # A cache of the log (resume rebuilds it from events.jsonl), so no fsync.
+            atomic_write_json(self.paths.state_json, self.state.model_dump(mode="json"),
+                              durable=False)
 
     def _apply(self, event: Event, *, live: bool) -> None:
         self.state, actions = step(self.state, event)
@@ -224,18 +226,20 @@ class Supervisor:
         except ContractError as exc:
             self._reject(sub.rel, path, exc.problems, file_id)
             return
+        submitter = self.s.assignment.role if self.s.assignment else None
         self.emit(event_type, **data, path=sub.rel, file_id=file_id)
-        self._retire_command_agent(sub.kind)
+        if submitter is not None and sub.kind in ("plan", "handoff", "review", "question"):
+            self._retire(submitter)
 
     def _finalize_handoff(self, contract: dict[str, Any]) -> str:
         """Commit what the builder left uncommitted, and hand off the build branch's HEAD."""
         wt = self.paths.worktree(self.s.settings["builder"])
-        if g.git(wt, "status", "--porcelain", check=False):
+        branch, head, dirty = g.worktree_status(wt)
+        if dirty:
             g.git(wt, "add", "-A", env=SUPERVISOR_ENV)
             g.git(wt, "commit", "-q", "--no-verify", "-m",
                   f"{contract['task_id']}: {contract['summary']}", env=SUPERVISOR_ENV)
-        head = g.rev_parse(wt, "HEAD")
-        branch = g.current_branch(wt)
+            head = g.rev_parse(wt, "HEAD")
         if head is None or branch != self.s.build_branch:
             raise ContractError("handoff", [f"the builder's worktree is not on {self.s.build_branch}"])
         if not g.is_ancestor(wt, self.s.branch_head, head):
@@ -259,15 +263,12 @@ class Supervisor:
                 self.tmux.run("send-keys", "-t", self.panes[a.role], "-l", text, check=False)
                 self.tmux.run("send-keys", "-t", self.panes[a.role], "Enter", check=False)
 
-    def _retire_command_agent(self, kind: str) -> None:
-        """An external agent CLI may keep running after it handed over: end it."""
-        if kind not in ("plan", "handoff", "review", "question"):
-            return
-        for role, pane in self.panes.items():
-            if role != SUPERVISOR and self._backend(role) == "command":
-                pane_alive, _, _ = pane_assignment(self.tmux, pane)
-                if pane_alive and (self.s.assignment is None or self.s.assignment.role != role):
-                    self._idle(role)
+    def _retire(self, role: str) -> None:
+        """An external agent CLI may keep running after it handed over: end it (the built-in
+        agent exits by itself once its contract is accepted)."""
+        if self._backend(role) == "command" and (
+                self.s.assignment is None or self.s.assignment.role != role):
+            self._idle(role)
 
     def _backend(self, role: str) -> str:
         return str(self.meta["roles"].get(role, {}).get("config", {}).get("backend", "anthropic"))
@@ -359,7 +360,8 @@ class Supervisor:
                 self.emit(event_type, **data)
             case SetLease(role=role):
                 with locked(self.paths.dir / ".lease.lock"):
-                    atomic_write_text(self.paths.lease, role or "")
+                    # Derived from the log too: resume's reconcile writes it again.
+                    atomic_write_text(self.paths.lease, role or "", durable=False)
             case Notify(message=message):
                 self.say(f"** {message}")
                 self.tmux.run("display-message", "-t", f"={self.paths.session}:",
