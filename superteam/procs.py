@@ -73,11 +73,11 @@ def _is_group_leader(pid: int) -> bool:
         return False
 
 
-def recorded_pids(folder: Path) -> list[int]:
-    """pids written by the supervisor for processes it started outside tmux (gates)."""
+def recorded_pids(folder: Path, pattern: str = "*.pid") -> list[int]:
+    """pids recorded for a run's processes outside tmux (gates, the demo's replayed model)."""
     pids = []
     if folder.is_dir():
-        for f in folder.glob("*.pid"):
+        for f in folder.glob(pattern):
             with contextlib.suppress(OSError, ValueError):
                 pids.append(int(f.read_text().strip()))
     return pids

@@ -17,7 +17,7 @@ SUPERVISOR = "supervisor"
 # Variables an agent or gate needs from the launching shell. The server of a long-lived tmux
 # may have been started with another environment, so they are set on the session.
 PASSED_ENV = ("PATH", "VIRTUAL_ENV", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "SUPERTEAM_HOME",
-              "SUPERTEAM_TMUX_SOCKET", "HOME")
+              "SUPERTEAM_TMUX_SOCKET", "HOME", "SUPERTEAM_REPLAY", "SUPERTEAM_RETRY_BASE")
 
 
 def superteam_argv(*args: str) -> str:
@@ -26,7 +26,9 @@ def superteam_argv(*args: str) -> str:
 
 
 def idle_command(role: str) -> str:
-    return f"printf '%s\\n' {shlex.quote(f'{role}: waiting for an assignment')}; exec tail -f /dev/null"
+    notice = " (replayed model: no API calls)" if os.environ.get("SUPERTEAM_REPLAY") else ""
+    text = shlex.quote(f"{role}: waiting for an assignment{notice}")
+    return f"printf '%s\\n' {text}; exec tail -f /dev/null"
 
 
 def session_env() -> list[str]:

@@ -66,28 +66,62 @@ def human_age(seconds: float) -> str:
     return f"{seconds / 3600:.1f}h"
 
 
+def _short(sha: object) -> str:
+    return str(sha or "")[:10]
+
+
 def describe_event(e: Event) -> str:
     d = e.data
+    c = d.get("contract") or {}
     match e.type:
         case "run_created":
-            return f"run created on {d.get('branch')} at {str(d.get('base'))[:10]}: {d.get('goal')}"
+            return f"run created on {d.get('branch')} at {_short(d.get('base'))}: {d.get('goal')}"
         case "session_created":
             return f"tmux session {d.get('session')} with panes " + ", ".join(
                 f"{r}={p}" for r, p in d.get("panes", {}).items())
+        case "supervisor_started":
+            return f"supervisor running (pid {d.get('pid')})"
         case "assignment_started":
             what = f" task {d.get('task')} #{d.get('number')}" if d.get("task") else ""
-            return f"{d.get('role')} started ({d.get('duty')}{what}, {d.get('assignment')})"
+            again = f", restart {d['reruns']}" if d.get("reruns") else ""
+            return f"{d.get('role')} started: {d.get('duty')}{what} ({d.get('assignment')}{again})"
+        case "plan_accepted":
+            tasks = [t.get("id") for t in c.get("tasks", [])]
+            return f"plan accepted: {len(tasks)} tasks ({', '.join(map(str, tasks))})"
+        case "handoff_accepted":
+            return (f"handoff {c.get('task_id')} #{d.get('number')} at {_short(d.get('commit'))}: "
+                    f"{c.get('summary', '')[:100]}")
+        case "review_accepted":
+            findings = c.get("findings", [])
+            more = f" ({len(findings)} findings: {findings[0].get('message', '')[:80]})" if findings else ""
+            return f"review of {c.get('task_id')} #{d.get('number')}: {c.get('verdict')}{more}"
+        case "gate_started":
+            return f"{d.get('gate')} gate {d.get('label')} running: " + "; ".join(d.get("commands", []))
         case "gate_finished":
             verdict = "passed" if d.get("passed") else f"FAILED: `{d.get('command')}` {d.get('outcome')}"
             return f"{d.get('gate')} gate {d.get('label')} {verdict}"
         case "contract_rejected":
-            return f"rejected {d.get('path')}: " + "; ".join(d.get("problems", []))
+            return f"refused {d.get('path')}: " + "; ".join(d.get("problems", []))
         case "integrated":
-            return f"{d.get('task')} integrated: {d.get('branch')} -> {str(d.get('commit'))[:10]}"
+            return f"{d.get('task')} integrated: {d.get('branch')} -> {_short(d.get('commit'))}"
+        case "branch_merged":
+            return f"{d.get('task')}: the moved branch ({_short(d.get('branch_head'))}) merged into the build branch"
+        case "integration_conflict":
+            return f"{d.get('task')}: cannot integrate: {d.get('details')}"
+        case "question_asked":
+            return f"{d.get('role')} asks: {d.get('question')}"
+        case "answered":
+            return f"answer to {d.get('question_id')}: {d.get('answer')}"
+        case "agent_exited":
+            return f"{d.get('role')} ended without handing over ({d.get('assignment')})"
         case "usage":
-            return (f"{d.get('role')} used {d.get('input_tokens', 0)} in / "
+            return (f"{d.get('role')}: {d.get('input_tokens', 0)} in + "
+                    f"{d.get('cache_read_input_tokens', 0)} cached + "
+                    f"{d.get('cache_creation_input_tokens', 0)} cache-write / "
                     f"{d.get('output_tokens', 0)} out tokens")
-    details = ", ".join(f"{k}={v}" for k, v in d.items() if k not in ("contract",))
+        case "run_finished":
+            return f"done: {d.get('branch')} at {_short(d.get('commit'))}"
+    details = ", ".join(f"{k}={v}" for k, v in d.items() if k not in ("contract", "file_id"))
     return details[:200]
 
 

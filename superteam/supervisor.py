@@ -44,6 +44,7 @@ from superteam.intake import check, classify, expected_path, fingerprint, questi
 from superteam.integrate import integrate
 from superteam.locks import locked
 from superteam.procs import alive, kill_trees, recorded_pids
+from superteam.replay import REPLAY_NOTICE
 from superteam.runs import RunPaths, find_run, read_run_yaml
 from superteam.session import SUPERVISOR, idle_command
 from superteam.state import Assignment, RunState
@@ -122,10 +123,12 @@ class Supervisor:
                 return 0
             self.signals.mkdir(exist_ok=True)
             # Gates left running by a supervisor that was killed: they are re-run from scratch.
-            kill_trees(recorded_pids(self.paths.procs), grace=1.0)
+            kill_trees(recorded_pids(self.paths.procs, "gate-*.pid"), grace=1.0)
             observer = self._watch()
             previous = signal.signal(signal.SIGTERM, lambda *_: self.inbox.put(("stop", None)))
             try:
+                if os.environ.get("SUPERTEAM_REPLAY"):
+                    self.say(f"** {REPLAY_NOTICE}")
                 self.emit("supervisor_started", pid=os.getpid())
                 self._install_pane_hook()
                 self.actions.extend(reconcile(self.s))
@@ -144,7 +147,7 @@ class Supervisor:
             finally:
                 signal.signal(signal.SIGTERM, previous)
                 observer.stop()
-                kill_trees(recorded_pids(self.paths.procs), grace=1.0)
+                kill_trees(recorded_pids(self.paths.procs, "gate-*.pid"), grace=1.0)
         return 0
 
     def _watch(self) -> Any:

@@ -32,8 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "stop": ("superteam.cli.run_cmds", "stop", "Stop every process of a run, keeping its state."),
     "cleanup": ("superteam.cli.run_cmds", "cleanup", "Remove a run's worktrees, session, branches."),
     "roles": ("superteam.cli.roles_cmd", "roles", "Inspect, copy and check role definitions."),
+    "demo": ("superteam.cli.demo_cmd", "demo", "An offline run of the whole team (replayed model)."),
     "doctor": ("superteam.cli.doctor_cmd", "doctor", "Check tmux, git, Python, API key, config."),
     "supervise": ("superteam.cli.internal_cmds", "supervise", None),
+    "agent": ("superteam.cli.internal_cmds", "agent", None),
+    "replay": ("superteam.cli.internal_cmds", "replay", None),
 }
 
 
