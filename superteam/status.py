@@ -105,7 +105,8 @@ def describe_event(e: Event) -> str:
         case "integrated":
             return f"{d.get('task')} integrated: {d.get('branch')} -> {_short(d.get('commit'))}"
         case "branch_merged":
-            return f"{d.get('task')}: the moved branch ({_short(d.get('branch_head'))}) merged into the build branch"
+            return (f"{d.get('task')}: the moved branch ({_short(d.get('branch_head'))}) merged "
+                    "into the build branch")
         case "integration_conflict":
             return f"{d.get('task')}: cannot integrate: {d.get('details')}"
         case "question_asked":
