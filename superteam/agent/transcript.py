@@ -11,13 +11,22 @@ from typing import TextIO
 DIM, BOLD, RED, GREEN, CYAN, RESET = "\033[2m", "\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[0m"
 
 
+def secrets() -> list[str]:
+    values = (os.environ.get(n) for n in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"))
+    return [v for v in values if v and len(v) >= 4]
+
+
 def redact(text: str) -> str:
-    """Secrets never reach a pane or a log, whatever a tool printed."""
-    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
-        secret = os.environ.get(name)
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
+    """Secrets never reach a pane or a log, whatever a tool printed or the model said."""
+    for secret in secrets():
+        text = text.replace(secret, "[redacted]")
     return text
+
+
+def _held_back(text: str) -> int:
+    """How much of ``text``'s end could be the start of a secret still streaming in."""
+    return max((k for secret in secrets() for k in range(min(len(secret) - 1, len(text)), 0, -1)
+                if secret.startswith(text[-k:])), default=0)
 
 
 class Transcript:
@@ -26,6 +35,7 @@ class Transcript:
         self.log = log_path.open("a", encoding="utf-8")
         self.out = out
         self.streaming = False
+        self.pending = ""  # streamed text not shown yet: it may end in part of a secret
 
     def _pane(self, text: str) -> None:
         self.out.write(redact(text))
@@ -37,8 +47,9 @@ class Transcript:
 
     def _end_stream(self) -> None:
         if self.streaming:
-            self._pane("\n")
-            self._log("\n")
+            self._pane(self.pending + "\n")
+            self._log(self.pending + "\n")
+            self.pending = ""
             self.streaming = False
 
     def header(self, text: str) -> None:
@@ -55,8 +66,11 @@ class Transcript:
         if not self.streaming:
             self._log("assistant: ")
             self.streaming = True
-        self._pane(text)
-        self._log(text)
+        buffered = redact(self.pending + text)
+        keep = _held_back(buffered)
+        ready, self.pending = buffered[:len(buffered) - keep], buffered[len(buffered) - keep:]
+        self._pane(ready)
+        self._log(ready)
 
     def tool_call(self, name: str, shown: str, full: str) -> None:
         self._end_stream()
