@@ -36,22 +36,17 @@ def load_script(path: Path) -> dict[str, Any]:
 
 
 def _blocks(request: dict[str, Any]) -> list[tuple[str, bool]]:
-    """Every cacheable block in API order (tools, system, messages): (json, has cache_control)."""
-    out: list[tuple[str, bool]] = []
-    for tool in request.get("tools") or []:
-        out.append((json.dumps(tool, sort_keys=True), "cache_control" in tool))
+    """Every cacheable block in API order (tools, system, messages): (json without its
+    cache_control marker, whether it had one). Like the API, the cache matches content."""
+    items: list[dict[str, Any]] = list(request.get("tools") or [])
     system = request.get("system") or []
-    if isinstance(system, str):
-        system = [{"type": "text", "text": system}]
-    for block in system:
-        out.append((json.dumps(block, sort_keys=True), "cache_control" in block))
+    items += [{"type": "text", "text": system}] if isinstance(system, str) else list(system)
     for message in request.get("messages") or []:
         content = message["content"]
-        if isinstance(content, str):
-            content = [{"type": "text", "text": content}]
-        for block in content:
-            out.append((json.dumps(block, sort_keys=True), "cache_control" in block))
-    return out
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        items += [{**b, "role": message["role"]} for b in blocks]
+    return [(json.dumps({k: v for k, v in b.items() if k != "cache_control"}, sort_keys=True),
+             "cache_control" in b) for b in items]
 
 
 def cache_split(request: dict[str, Any]) -> tuple[str, str]:
