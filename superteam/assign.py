@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from superteam import git as g
+from superteam.claude_code import uses_claude_code, write_settings
 from superteam.fsutil import atomic_write_json, atomic_write_text
 from superteam.intake import expected_path, question_path
 from superteam.prompts import render
@@ -114,6 +115,8 @@ def start_agent(tmux: Tmux, pane: str, paths: RunPaths, state: RunState, a: Assi
     if backend == "command":
         argv = [part.replace("{prompt_file}", str(prompt_file)) for part in role_meta["command"]]
         command = shlex.join(argv)
+        if uses_claude_code(argv):
+            write_settings(worktree)
     else:
         command = superteam_argv("agent", state.run_id, a.role, "--assignment", a.id)
     env_args = [arg for k, v in env.items() for arg in ("-e", f"{k}={v}")]

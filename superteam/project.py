@@ -10,7 +10,8 @@ from superteam.fsutil import atomic_write_text
 from superteam.git import git
 from superteam.resources import templates_dir
 
-EXCLUDED = (".superteam/runs/", ".superteam/worktrees/")
+# Claude Code's local settings are written into agent worktrees by superteam: never commit them.
+EXCLUDED = (".superteam/runs/", ".superteam/worktrees/", ".claude/settings.local.json")
 
 
 def exclude_file(repo: Path) -> Path:

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "supervise": ("superteam.cli.internal_cmds", "supervise", None),
     "agent": ("superteam.cli.internal_cmds", "agent", None),
     "replay": ("superteam.cli.internal_cmds", "replay", None),
+    "policy": ("superteam.cli.internal_cmds", "policy", None),
 }
 
 

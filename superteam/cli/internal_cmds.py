@@ -54,3 +54,34 @@ def replay(script_path: str, port: int, port_file: str | None, idle_exit: float)
                 seen, last = len(server.state.requests), time.monotonic()
             elif idle_exit and time.monotonic() - last > idle_exit:
                 return
+
+
+@click.group(hidden=True)
+def policy() -> None:
+    """Policy checks for external agent CLIs."""
+
+
+@policy.command("check")
+def policy_check() -> None:
+    """Claude Code PreToolUse hook: the call as JSON on stdin; exit 2 blocks it."""
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    from superteam.claude_code import check_call
+    from superteam.runs import RunPaths, read_run_yaml
+
+    run_dir, role_name = os.environ.get("SUPERTEAM_RUN_DIR"), os.environ.get("SUPERTEAM_ROLE")
+    try:
+        call = json.loads(sys.stdin.read() or "{}")
+        if not run_dir or not role_name:
+            raise ValueError("SUPERTEAM_RUN_DIR and SUPERTEAM_ROLE are not set")
+        paths = RunPaths(Path(run_dir).parents[2], Path(run_dir).name)
+        role = read_run_yaml(paths)["roles"][role_name]["config"]
+        reason = check_call(call, role, paths.worktree(role_name))
+    except (ValueError, KeyError, OSError) as exc:
+        reason = f"superteam could not check this call ({exc}); refused"
+    if reason:
+        click.echo(f"superteam: {reason}", err=True)
+        raise SystemExit(2)
