@@ -76,6 +76,9 @@ def test_full_run_with_the_builtin_agent(repo: Path, tmux_socket: str, model: Re
     st = status(repo, run)
     assert st["phase"] == "done" and st["tokens"] > 0
     assert set(st["tokens_by_role"]) == {"pm", "builder", "reviewer"} and st["cost_usd"] > 0
+    assert st["tokens_by_role"]["builder"]["cache_read_input_tokens"] > 0  # the prefix is reused
+    table = superteam("status", run, cwd=repo).stdout
+    assert "cache read" in table and "builder" in table and "$" in table
     # What the model was sent: the role prompt as a cached system block, the role's tools only.
     requests = model.state.requests
     builder_reqs = [r for r in requests if "/builder/" in r["metadata"]["user_id"]]

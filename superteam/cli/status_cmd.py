@@ -44,6 +44,18 @@ def status(run: str | None, as_json: bool) -> None:
 
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
+    if run:  # one run: its tokens and cost per role too
+        per_role = Table(box=None, pad_edge=False, title=None)
+        for col in ("role", "requests", "input", "cache read", "cache write", "output", "cost"):
+            per_role.add_column(col)
+        for role, usage in rows[0]["tokens_by_role"].items():
+            per_role.add_row(role, str(usage.get("requests", 0)), f"{usage.get('input_tokens', 0):,}",
+                             f"{usage.get('cache_read_input_tokens', 0):,}",
+                             f"{usage.get('cache_creation_input_tokens', 0):,}",
+                             f"{usage.get('output_tokens', 0):,}",
+                             f"${rows[0]['cost_by_role'].get(role, 0):.4f}")
+        if rows[0]["tokens_by_role"]:
+            console.print(per_role)
     for r in rows:
         if r["question"]:
             console.print(f"[bold]{r['run']}[/bold] asks ({r['question']['id']}): "
