@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-
 # Where one shell command ends and another may begin: a denied command must not hide behind
 # `&&`, `;`, a pipe, a newline, a subshell or a command substitution.
 _SEPARATORS = re.compile(r"\|\||&&|[;|&\n()`{}]|\$\(")
