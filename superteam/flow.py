@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
+from superteam.errors import SuperteamError
 from superteam.events import Event
 from superteam.state import ACTIVE_PHASES, Assignment, GateRun, Question, RunState, TaskState
 
@@ -70,7 +73,21 @@ def initial_state(event: Event) -> RunState:
                     budget_limit=d["settings"].get("budget"))
 
 
+class MalformedEvent(SuperteamError):
+    """The log holds an event this version cannot apply: damaged, or from elsewhere."""
+
+
 def step(state: RunState | None, event: Event) -> tuple[RunState, Actions]:
+    try:
+        return _step(state, event)
+    except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
+        raise MalformedEvent(f"events.jsonl event #{event.seq} ({event.type}) cannot be applied: "
+                             f"{type(exc).__name__}: {exc}".splitlines()[0],
+                             hint="The log was damaged or edited by hand; restore it from a "
+                             "backup, or clean up the run.") from None
+
+
+def _step(state: RunState | None, event: Event) -> tuple[RunState, Actions]:
     if state is None:
         if event.type != "run_created":
             raise ValueError(f"the first event must be run_created, not {event.type}")

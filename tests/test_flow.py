@@ -11,6 +11,7 @@ from superteam.flow import (
     CheckAssignment,
     Finished,
     Integrate,
+    MalformedEvent,
     Notify,
     RunGate,
     SetLease,
@@ -342,8 +343,14 @@ def test_stop_marks_assignment_not_started() -> None:
 
 
 def test_first_event_must_be_run_created() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(MalformedEvent, match="the first event must be run_created"):
         step(None, Event(1, "t", "usage", {}))
+
+
+def test_malformed_event_is_a_clear_error() -> None:
+    run = Run()
+    with pytest.raises(MalformedEvent, match=r"event #9 \(plan_accepted\) cannot be applied"):
+        step(run.s, Event(9, "t", "plan_accepted", {"contract": {"tasks": "nope"}}))
 
 
 def test_rejected_contract_changes_only_next_feedback() -> None:

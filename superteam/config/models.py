@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # The agent tool interface (DESIGN §6). Write tools need a role with `access: write`.
 TOOL_NAMES = (
@@ -92,18 +92,14 @@ def _check_pattern(pattern: str) -> str:
     return pattern
 
 
-Pattern = Annotated[str, Field(min_length=1)]
+# Validated one by one, so an error names the pattern's index and line.
+Pattern = Annotated[str, Field(min_length=1), AfterValidator(_check_pattern)]
 
 
 class ShellPolicyConfig(_Strict):
     deny: list[Pattern] = []
     allow: list[Pattern] = []
     timeout: Annotated[int, Field(gt=0)] = 600
-
-    @field_validator("deny", "allow")
-    @classmethod
-    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
-        return [_check_pattern(p) for p in patterns]
 
 
 class LimitsConfig(_Strict):
