@@ -60,7 +60,8 @@ class ReplayState:
     def __init__(self, script: dict[str, Any]) -> None:
         self.script = script
         self.lock = threading.Lock()
-        self.conversations: dict[str, dict[str, int]] = {}   # role -> assignment -> index
+        # (run, role) -> assignment -> conversation index: many runs may share one server.
+        self.conversations: dict[tuple[str, str], dict[str, int]] = {}
         self.errors_served: dict[tuple[str, int], int] = {}
         self.cached: list[str] = []                           # prefixes already "written"
         self.requests: list[dict[str, Any]] = []
@@ -69,11 +70,11 @@ class ReplayState:
     def pick(self, request: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
         user = str((request.get("metadata") or {}).get("user_id", ""))
         parts = user.split("/")
-        role, assignment = (parts[2], parts[3]) if len(parts) >= 4 else ("?", user)
+        run, role, assignment = (parts[1], parts[2], parts[3]) if len(parts) >= 4 else ("", "?", user)
         turn_no = sum(1 for m in request.get("messages", []) if m.get("role") == "assistant")
         with self.lock:
             self.requests.append(request)
-            by_role = self.conversations.setdefault(role, {})
+            by_role = self.conversations.setdefault((run, role), {})
             index = by_role.setdefault(assignment, len(by_role))
             conversations = self.script["roles"].get(role) or []
             turns = conversations[index] if index < len(conversations) else []
@@ -81,9 +82,9 @@ class ReplayState:
                 "text": f"(the replay script has no turn {turn_no + 1} for {role}'s "
                         f"assignment {index + 1})"}
             errors: list[dict[str, Any]] = turn.get("errors") or []
-            served = self.errors_served.get((assignment, turn_no), 0)
+            served = self.errors_served.get((f"{run}/{assignment}", turn_no), 0)
             if served < len(errors):
-                self.errors_served[(assignment, turn_no)] = served + 1
+                self.errors_served[(f"{run}/{assignment}", turn_no)] = served + 1
                 return role, turn, errors[served]
             self.counter += 1
         return role, turn, None

@@ -53,6 +53,9 @@ def summarize(info: RunInfo, *, check_panes: bool = True) -> dict[str, Any]:
         "cost_by_role": cost_by_role,
         "session": info.paths.session,
         "session_alive": session_alive,
+        # The tmux server or session died under a live run: `superteam resume` rebuilds it.
+        "session_lost": bool(check_panes and not session_alive
+                             and info.phase not in ("done", "stopped", "cleaned_up")),
         "panes": panes_alive,
         "age_seconds": round(age, 1),
     }

@@ -127,27 +127,37 @@ class Supervisor:
             observer = self._watch()
             previous = signal.signal(signal.SIGTERM, lambda *_: self.inbox.put(("stop", None)))
             try:
-                if os.environ.get("SUPERTEAM_REPLAY"):
-                    self.say(f"** {REPLAY_NOTICE}")
-                self.emit("supervisor_started", pid=os.getpid())
-                self._install_pane_hook()
-                self.actions.extend(reconcile(self.s))
-                self._scan_contracts()
-                self._drain()
-                while not self.finished:
-                    try:
-                        kind, payload = self.inbox.get(timeout=1.0 if self.agent_pid else None)
-                    except queue.Empty:
-                        self._check_agent_pid()
-                        continue
-                    if kind == "stop":
-                        break
-                    self._handle(kind, payload)
-                    self._drain()
+                return self._loop()
+            except OSError as exc:
+                # A full disk or a file-size limit: stop before deciding anything on a log we
+                # could not write. Nothing is lost; `resume` goes on from the last whole event.
+                self.say(f"** superteam cannot write {exc.filename or 'its files'} "
+                         f"({exc.strerror}); the supervisor stops. Free the space, then "
+                         f"`superteam resume {self.paths.run_id}`.")
+                return 1
             finally:
                 signal.signal(signal.SIGTERM, previous)
                 observer.stop()
                 kill_trees(recorded_pids(self.paths.procs, "gate-*.pid"), grace=1.0)
+
+    def _loop(self) -> int:
+        if os.environ.get("SUPERTEAM_REPLAY"):
+            self.say(f"** {REPLAY_NOTICE}")
+        self.emit("supervisor_started", pid=os.getpid())
+        self._install_pane_hook()
+        self.actions.extend(reconcile(self.s))
+        self._scan_contracts()
+        self._drain()
+        while not self.finished:
+            try:
+                kind, payload = self.inbox.get(timeout=1.0 if self.agent_pid else None)
+            except queue.Empty:
+                self._check_agent_pid()
+                continue
+            if kind == "stop":
+                break
+            self._handle(kind, payload)
+            self._drain()
         return 0
 
     def _watch(self) -> Any:

@@ -61,3 +61,8 @@ def tmux_socket(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def repo(tmp_path: Path) -> Path:
     """A small git repository with one commit on `main`."""
     return make_repo(tmp_path / "repo")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak", action="store_true",
+                     help="the long fault-injection runs (36 seeded kill points instead of 3)")

@@ -102,3 +102,11 @@ FULL_RUN = {
 }
 PYTEST_GATES = {"plan": [], "handoff": ["python -m pytest -q -p no:cacheprovider"],
                 "integrate": ["python -m pytest -q -p no:cacheprovider"], "timeout": 120}
+
+
+ONE_TASK = {"contract": {"spec": "s", "tasks": [PLAN_TWO_TASKS["contract"]["tasks"][0]]}}
+APPROVE_STEP = {"contract": {"task_id": "{task}", "verdict": "approve"}}
+
+
+def handoff_step() -> dict[str, Any]:
+    return handoff({"calc.py": MUL_DOC})

@@ -37,6 +37,8 @@ def status(run: str | None, as_json: bool) -> None:
         task = f"{r['task'] or '-'} {r['tasks_done']}/{r['tasks_total']}"
         alive = sum(r["panes"].values())
         panes = f"{alive}/{len(r['panes'])} live" if r["panes"] else "-"
+        if not r["session_alive"] and r["phase"] not in ("done", "stopped", "cleaned_up"):
+            panes = "[red]session gone: superteam resume[/red]"
         table.add_row(r["run"], r["branch"], r["phase"], task, f"{r['attempt']} ({r['rework']} back)",
                       r["lease"] or "-", f"{r['tokens']:,}", f"${r['cost_usd']:.2f}",
                       human_age(r["age_seconds"]), panes)

@@ -61,8 +61,13 @@ def main() -> int:
     role = os.environ["SUPERTEAM_ROLE"]
     assignment = json.loads(Path(os.environ["SUPERTEAM_ASSIGNMENT_FILE"]).read_text())
     task = (assignment["context"].get("task") or {}).get("id", "")
-    steps = json.loads(script_path.read_text())[role]
-    index = step_index(script_path, role, os.environ["SUPERTEAM_ASSIGNMENT"])
+    script = json.loads(script_path.read_text())
+    steps = script[role]
+    a = assignment["assignment"]
+    # "work" keying: a restart of the same work (after a crash) replays the same step.
+    key = (f"{a['duty']}:{a['task']}:{a['number']}:{len(assignment['context']['answers'])}"
+           if script.get("key") == "work" else os.environ["SUPERTEAM_ASSIGNMENT"])
+    index = step_index(script_path, role, key)
     step = substitute(steps[min(index, len(steps) - 1)], task)
     print(f"[scripted {role}] assignment {os.environ['SUPERTEAM_ASSIGNMENT']} step {index} "
           f"task {task or '-'}; prompt {prompt_file.stat().st_size} bytes", flush=True)
