@@ -65,6 +65,15 @@ def main() -> None:
                                     repo, env))
                 st_t.append(timed([sys.executable, "-m", "superteam", "launch", "bench goal",
                                    "--branch", f"bench/{i}", "--detach"], repo, env))
+                # Not timed: end both sessions, so earlier runs' agents do not load the machine.
+                subprocess.run(["tmux", "-L", sock, "kill-session", "-t", f"base-{i}"],
+                               capture_output=True)
+                for session in subprocess.run(["tmux", "-L", sock, "list-sessions", "-F",
+                                               "#{session_name}"], capture_output=True,
+                                              text=True).stdout.split():
+                    if session.startswith("superteam-"):
+                        subprocess.run(["tmux", "-L", sock, "kill-session", "-t", session],
+                                       capture_output=True)
         finally:
             subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
     b, s = statistics.median(base_t), statistics.median(st_t)

@@ -110,3 +110,56 @@ APPROVE_STEP = {"contract": {"task_id": "{task}", "verdict": "approve"}}
 
 def handoff_step() -> dict[str, Any]:
     return handoff({"calc.py": MUL_DOC})
+
+
+def outcome(repo: Path, run: str) -> dict[str, Any]:
+    """What must be the same whether or not a run was interrupted."""
+    import subprocess
+
+    evs = events(repo, run)
+    accepted = [e["data"]["file_id"] for e in evs if e["type"].endswith("_accepted")]
+    contracts_dir = repo / ".superteam/runs" / run / "contracts"
+    return {
+        "branch": subprocess.run(["git", "rev-parse", "feat/x"], cwd=repo, capture_output=True,
+                                 text=True).stdout.strip(),
+        "log": subprocess.run(["git", "log", "--format=%s", "feat/x"], cwd=repo,
+                              capture_output=True, text=True).stdout,
+        "integrated": [e["data"]["task"] for e in evs if e["type"] == "integrated"],
+        "verdicts": [e["data"]["contract"]["verdict"] for e in evs if e["type"] == "review_accepted"],
+        "handoffs": [(e["data"]["contract"]["task_id"], e["data"]["number"]) for e in evs
+                     if e["type"] == "handoff_accepted"],
+        "gates": [(e["data"]["label"], e["data"]["passed"]) for e in evs
+                  if e["type"] == "gate_finished"],
+        "contracts": sorted(p.relative_to(contracts_dir).as_posix()
+                            for p in contracts_dir.rglob("*.json") if "rejected" not in p.parts),
+        "accepted_once": len(accepted) == len(set(accepted)),
+        "seqs_contiguous": [e["seq"] for e in evs] == list(range(1, len(evs) + 1)),
+        "finished": sum(e["type"] == "run_finished" for e in evs),
+    }
+
+
+def reference_outcome(factory: Any, make: Any) -> dict[str, Any]:
+    """The outcome of an uninterrupted run of ``make(folder) -> repo``, for module-scoped
+    fixtures: module scope comes before the per-test environment, so set the same one here
+    (fixed identity and dates: identical commit ids)."""
+    import os
+    import subprocess
+
+    import pytest
+    from conftest import FIXED_IDENTITY
+
+    socket = f"st-ref-{os.getpid()}-{factory.getbasetemp().name}"
+    home = factory.mktemp("refhome")
+    (home / ".gitconfig").write_text("")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {**FIXED_IDENTITY, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+                           "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+                           "SUPERTEAM_TMUX_SOCKET": socket}.items():
+            mp.setenv(key, value)
+        try:
+            repo = make(factory.mktemp("ref"))
+            run = launch(repo)
+            wait_for_event(repo, run, "run_finished", timeout=90)
+            return outcome(repo, run)
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)

@@ -14,9 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXED_IDENTITY
-from helpers import make_repo, run_git, superteam, wait_until
-from scripted_team import FULL_RUN, events, launch, status, use_scripted_team, wait_for_event
+from helpers import make_repo, superteam, wait_until
+from scripted_team import (
+    FULL_RUN,
+    events,
+    launch,
+    outcome,
+    reference_outcome,
+    status,
+    use_scripted_team,
+    wait_for_event,
+)
 
 # Gates slow enough to be killed while they run, with FULL_RUN's verdicts.
 GATES = {"plan": [], "handoff": ["sleep 0.3; grep -q 'a \\* b' calc.py"],
@@ -36,44 +44,9 @@ def fresh(base: Path) -> Path:
     return repo
 
 
-def outcome(repo: Path, run: str) -> dict[str, Any]:
-    evs = events(repo, run)
-    accepted = [e["data"]["file_id"] for e in evs if e["type"].endswith("_accepted")]
-    contracts = sorted(p.relative_to(repo / ".superteam/runs" / run / "contracts").as_posix()
-                       for p in (repo / ".superteam/runs" / run / "contracts").rglob("*.json")
-                       if "rejected" not in p.parts)
-    return {
-        "branch": run_git(repo, "rev-parse", "feat/x"),
-        "integrated": [e["data"]["task"] for e in evs if e["type"] == "integrated"],
-        "verdicts": [e["data"]["contract"]["verdict"] for e in evs if e["type"] == "review_accepted"],
-        "handoffs": [(e["data"]["contract"]["task_id"], e["data"]["number"]) for e in evs
-                     if e["type"] == "handoff_accepted"],
-        "gates": [(e["data"]["label"], e["data"]["passed"]) for e in evs
-                  if e["type"] == "gate_finished"],
-        "contracts": contracts,
-        "accepted_once": len(accepted) == len(set(accepted)),
-        "seqs_contiguous": [e["seq"] for e in evs] == list(range(1, len(evs) + 1)),
-        "finished": sum(e["type"] == "run_finished" for e in evs),
-    }
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    socket = f"st-faultref-{os.getpid()}"
-    home = tmp_path_factory.mktemp("refhome")
-    (home / ".gitconfig").write_text("")
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {**FIXED_IDENTITY, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-                           "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-                           "SUPERTEAM_TMUX_SOCKET": socket}.items():
-            mp.setenv(key, value)
-        try:
-            repo = fresh(tmp_path_factory.mktemp("ref"))
-            run = launch(repo)
-            wait_for_event(repo, run, "run_finished", timeout=90)
-            result = outcome(repo, run)
-        finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    result = reference_outcome(tmp_path_factory, fresh)
     assert result["integrated"] == ["T1", "T2"] and result["finished"] == 1
     return result
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_IDENTITY
-from helpers import make_repo, run_git, superteam, wait_until
-from scripted_team import FULL_RUN, events, launch, status, use_scripted_team, wait_for_event
+from helpers import make_repo, superteam, wait_until
+from scripted_team import (
+    FULL_RUN,
+    events,
+    launch,
+    outcome,
+    reference_outcome,
+    status,
+    use_scripted_team,
+    wait_for_event,
+)
 
 # Fast gates with the same verdicts as pytest would give on FULL_RUN's files.
 GREP_GATES = {"plan": [], "handoff": ["grep -q 'a \\* b' calc.py"],
@@ -29,39 +36,9 @@ def supervisor_pid(repo: Path, run: str) -> int:
     return int(started[-1]["data"]["pid"])
 
 
-def outcome(repo: Path, run: str) -> dict[str, object]:
-    evs = events(repo, run)
-    accepted = [e["data"]["file_id"] for e in evs if e["type"].endswith("_accepted")]
-    return {
-        "branch": run_git(repo, "rev-parse", "feat/x"),
-        "log": run_git(repo, "log", "--format=%s", "feat/x"),
-        "integrated": [e["data"]["task"] for e in evs if e["type"] == "integrated"],
-        "verdicts": [e["data"]["contract"]["verdict"] for e in evs if e["type"] == "review_accepted"],
-        "gates": [(e["data"]["label"], e["data"]["passed"]) for e in evs if e["type"] == "gate_finished"],
-        "accepted_once": len(accepted) == len(set(accepted)),
-        "seqs_contiguous": [e["seq"] for e in evs] == list(range(1, len(evs) + 1)),
-    }
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The uninterrupted run, with the same fixed author dates: identical commit ids."""
-    socket = f"st-ref-{os.getpid()}"
-    home = tmp_path_factory.mktemp("refhome")
-    (home / ".gitconfig").write_text("")
-    with pytest.MonkeyPatch.context() as mp:
-        # Module scope comes before the per-test environment: give this run the same one.
-        for key, value in {**FIXED_IDENTITY, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-                           "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-                           "SUPERTEAM_TMUX_SOCKET": socket}.items():
-            mp.setenv(key, value)
-        try:
-            repo = fresh_repo(tmp_path_factory.mktemp("ref"), "repo")
-            run = launch(repo)
-            wait_for_event(repo, run, "run_finished")
-            return outcome(repo, run)
-        finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    return reference_outcome(tmp_path_factory, lambda base: fresh_repo(base, "repo"))
 
 
 # Events in the log when the kill lands (an uninterrupted run has 32).

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # The agent tool interface (DESIGN §6). Write tools need a role with `access: write`.
-TOOL_NAMES = (
-    "read_file",
-    "list_files",
-    "search",
-    "write_file",
-    "edit_file",
-    "run_shell",
-    "submit_plan",
-    "submit_handoff",
-    "submit_review",
-    "escalate",
-)
-WRITE_TOOLS = frozenset({"write_file", "edit_file", "submit_handoff"})
 ToolName = Literal[
     "read_file",
     "list_files",
@@ -33,6 +20,8 @@ ToolName = Literal[
     "submit_review",
     "escalate",
 ]
+TOOL_NAMES: tuple[str, ...] = get_args(ToolName)
+WRITE_TOOLS = frozenset({"write_file", "edit_file", "submit_handoff"})
 DEFAULT_MODEL = "claude-sonnet-4-6"
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
 
