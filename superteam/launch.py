@@ -155,7 +155,8 @@ def _write_run_files(paths: RunPaths, team: Team, goal: str, branch: str, start:
         (paths.dir / sub).mkdir(parents=True, exist_ok=True)
     for name, role in team.roles.items():
         atomic_write_text(paths.dir / "prompts" / f"{name}.md", role.prompt)
-    atomic_write_text(paths.run_yaml, yaml.safe_dump(meta, sort_keys=False, width=100))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    atomic_write_text(paths.run_yaml, yaml.dump(meta, Dumper=dumper, sort_keys=False, width=100))
     EventLog(paths.events).append("run_created", run=paths.run_id, goal=goal, branch=branch,
                                   base=start, build_branch=paths.build_branch, settings=settings,
                                   pid=os.getpid())
