@@ -1,69 +1,29 @@
 """The flow of a run (DESIGN §5) as a pure function: step(state, event) -> (state, actions).
 
 No I/O here. The runtime (supervisor.py) appends events, folds them through `step` and carries
-out the returned actions; on resume it folds the whole log, ignoring actions, and asks
-`reconcile` what must be (re)started.
+out the returned actions (actions.py); on resume it folds the whole log, ignoring actions, and
+asks `resume.reconcile` what must be (re)started.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from superteam.actions import (
+    Actions,
+    Finished,
+    Integrate,
+    Notify,
+    RunGate,
+    SetLease,
+    StartAssignment,
+    StopAgents,
+)
 from superteam.errors import SuperteamError
 from superteam.events import Event
 from superteam.state import ACTIVE_PHASES, Assignment, GateRun, Question, RunState, TaskState
-
-
-# --- actions ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StartAssignment:
-    assignment: Assignment
-
-
-@dataclass(frozen=True)
-class CheckAssignment:
-    """On resume: is the started assignment's agent still alive, or did its contract arrive?"""
-    assignment: Assignment
-
-
-@dataclass(frozen=True)
-class RunGate:
-    gate: GateRun
-    commands: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Integrate:
-    task: str
-    commit: str
-
-
-@dataclass(frozen=True)
-class SetLease:
-    role: str | None
-
-
-@dataclass(frozen=True)
-class Notify:
-    message: str
-
-
-@dataclass(frozen=True)
-class StopAgents:
-    pass
-
-
-@dataclass(frozen=True)
-class Finished:
-    pass
-
-
-Action = (StartAssignment | CheckAssignment | RunGate | Integrate | SetLease | Notify | StopAgents
-          | Finished)
-Actions = list[Action]
 
 
 def initial_state(event: Event) -> RunState:
@@ -102,15 +62,8 @@ def _step(state: RunState | None, event: Event) -> tuple[RunState, Actions]:
     return s, (handler(s, event.data) if handler else [])
 
 
-def fold(events: list[Event]) -> RunState | None:
-    state: RunState | None = None
-    for event in events:
-        state, _ = step(state, event)
-    return state
-
-
 # --- building blocks -------------------------------------------------------------------------
-def _gates(s: RunState, name: str) -> tuple[str, ...]:
+def gates_of(s: RunState, name: str) -> tuple[str, ...]:
     return tuple(s.settings["gates"].get(name, []))
 
 
@@ -163,7 +116,7 @@ def _run_gate(s: RunState, name: Any, label: str, role: str | None, commit: str 
     s.phase = phase
     s.gate_runs += 1
     s.gate = GateRun(name=name, label=label, role=role, commit=commit)
-    return [RunGate(s.gate, _gates(s, name))]
+    return [RunGate(s.gate, gates_of(s, name))]
 
 
 def _escalate(s: RunState, reason: Any, text: str, *, role: str | None = None,
@@ -191,7 +144,7 @@ def _next_task(s: RunState) -> Actions:
         s.reviewer_index = 0
         return _build(s, pending, {})
     s.current = None
-    if _gates(s, "integrate"):
+    if gates_of(s, "integrate"):
         return [*_lease(s, None), *_run_gate(s, "integrate", f"final-{s.gate_runs + 1}", None,
                                              s.branch_head, "integrate_gate")]
     return _finish(s)
@@ -233,7 +186,7 @@ def _on_plan_accepted(s: RunState, d: dict[str, Any]) -> Actions:
     s.tasks = [TaskState(**{k: t[k] for k in ("id", "title", "description", "acceptance")})
                for t in plan["tasks"]]
     s.assignment = None
-    if _gates(s, "plan"):
+    if gates_of(s, "plan"):
         return _run_gate(s, "plan", f"plan-{s.gate_runs + 1}", s.settings["planner"], None,
                          "plan_gate")
     return _plan_ready(s)
@@ -253,7 +206,7 @@ def _on_handoff_accepted(s: RunState, d: dict[str, Any]) -> Actions:
     task.approved = False
     s.assignment = None
     actions = _lease(s, None)
-    if _gates(s, "handoff"):
+    if gates_of(s, "handoff"):
         return actions + _run_gate(s, "handoff", f"{task.id}-{task.handoffs}",
                                    s.settings["builder"], task.commit, "handoff_gate")
     s.reviewer_index = 0
@@ -444,22 +397,3 @@ _HANDLERS = {
     "supervisor_started": _on_supervisor_started,
     "cleaned_up": _on_cleaned_up,
 }
-
-
-def reconcile(s: RunState) -> Actions:
-    """What must be (re)started after the log was folded without carrying out actions."""
-    if s.cleaned_up or s.phase == "done":
-        return []
-    actions: Actions = [SetLease(s.lease)]
-    if s.phase in ACTIVE_PHASES and s.assignment is not None:
-        a = s.assignment
-        actions.append(CheckAssignment(a) if a.started else StartAssignment(a))
-    elif s.phase in ("plan_gate", "handoff_gate", "integrate_gate") and s.gate is not None:
-        actions.append(RunGate(s.gate, _gates(s, s.gate.name)))
-    elif s.phase == "integrating" and s.current_task and s.current_task.commit:
-        actions.append(Integrate(s.current_task.id, s.current_task.commit))
-    elif s.phase in ("waiting_for_human", "paused") and s.question is not None:
-        actions.append(Notify(f"waiting for a human: {s.question.text}"))
-    elif s.phase == "awaiting_approval":
-        actions.append(Notify("the plan is ready: review it, then `superteam approve` the run"))
-    return actions

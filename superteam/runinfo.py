@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from superteam.events import EventLog
-from superteam.flow import fold
+from superteam.resume import fold
 from superteam.runs import RunPaths, find_run, list_run_ids, read_run_yaml
 from superteam.state import RunState
 

@@ -21,10 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from superteam import git as g
-from superteam.assign import pane_assignment, start_agent
-from superteam.errors import ContractError, SuperteamError
-from superteam.events import Event, EventLog
-from superteam.flow import (
+from superteam.actions import (
     Action,
     CheckAssignment,
     Finished,
@@ -34,10 +31,11 @@ from superteam.flow import (
     SetLease,
     StartAssignment,
     StopAgents,
-    fold,
-    reconcile,
-    step,
 )
+from superteam.assign import pane_assignment, start_agent
+from superteam.errors import ContractError, SuperteamError
+from superteam.events import Event, EventLog
+from superteam.flow import step
 from superteam.fsutil import atomic_write_json, atomic_write_text
 from superteam.gates import run_gate
 from superteam.intake import check, classify, expected_path, fingerprint, question_path
@@ -45,6 +43,7 @@ from superteam.integrate import integrate
 from superteam.locks import locked
 from superteam.procs import alive, kill_trees, recorded_pids
 from superteam.replay import REPLAY_NOTICE
+from superteam.resume import fold, reconcile
 from superteam.runs import RunPaths, find_run, read_run_yaml
 from superteam.session import SUPERVISOR, idle_command
 from superteam.state import Assignment, RunState

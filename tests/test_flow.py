@@ -6,21 +6,19 @@ from typing import Any
 
 import pytest
 
-from superteam.events import Event
-from superteam.flow import (
+from superteam.actions import (
     CheckAssignment,
     Finished,
     Integrate,
-    MalformedEvent,
     Notify,
     RunGate,
     SetLease,
     StartAssignment,
     StopAgents,
-    fold,
-    reconcile,
-    step,
 )
+from superteam.events import Event
+from superteam.flow import MalformedEvent, step
+from superteam.resume import fold, reconcile
 from superteam.state import RunState
 
 SETTINGS = {"gates": {"plan": [], "handoff": ["pytest"], "integrate": ["pytest"], "timeout": 9},

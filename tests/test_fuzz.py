@@ -16,8 +16,8 @@ from superteam.config.yamlfile import parse_yaml
 from superteam.contracts import SCHEMAS, read_contract_file, validate
 from superteam.errors import ConfigError, ContractError, SuperteamError
 from superteam.events import Event, EventLog
-from superteam.flow import fold
 from superteam.policy import refusal
+from superteam.resume import fold
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
