@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "resume": ("superteam.cli.steer_cmds", "resume", "Restart a run's supervisor; continue from its log."),
     "stop": ("superteam.cli.run_cmds", "stop", "Stop every process of a run, keeping its state."),
     "cleanup": ("superteam.cli.run_cmds", "cleanup", "Remove a run's worktrees, session, branches."),
+    "report": ("superteam.cli.status_cmd", "report", "A run's report: timeline, tasks, gates, cost."),
     "roles": ("superteam.cli.roles_cmd", "roles", "Inspect, copy and check role definitions."),
     "demo": ("superteam.cli.demo_cmd", "demo", "An offline run of the whole team (replayed model)."),
     "doctor": ("superteam.cli.doctor_cmd", "doctor", "Check tmux, git, Python, API key, config."),

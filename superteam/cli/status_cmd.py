@@ -105,3 +105,24 @@ def logs(run: str, role: str | None, follow: bool) -> None:
         if not follow:
             return
         time.sleep(0.2)
+
+
+@click.command()
+@click.argument("run")
+@click.option("--html", "as_html", is_flag=True, help="An HTML page instead of text.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+def report(run: str, as_html: bool, output: str | None) -> None:
+    """RUN's report: timeline, tasks, gates, verdicts, tokens and cost per role."""
+    from pathlib import Path
+
+    from superteam.report import collect, render_html, render_text
+    from superteam.runinfo import load_info
+    from superteam.runs import find_run
+
+    data = collect(load_info(find_run(repo_root("."), run)))
+    text = render_html(data) if as_html else render_text(data)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
