@@ -196,3 +196,37 @@ def test_api_key_is_never_written_or_shown(repo: Path, tmux_socket: str, model: 
     env_output = [r for r in model.state.requests if "/builder/" in r["metadata"]["user_id"]][1]
     assert "key=" in json.dumps(env_output["messages"])
     assert SECRET not in json.dumps(env_output["messages"][2:])
+
+
+def test_token_budget_pauses_the_run_until_answered(repo: Path, tmux_socket: str,
+                                                    model: ReplayServer) -> None:
+    slow_build = [{"tools": [tool("run_shell", command="sleep 20", timeout=60)]}, *BUILD]
+    # Each answer restarts the interrupted work as a new assignment: a new conversation.
+    use_script(model, repo, {"pm": PM * 6, "builder": [slow_build] + [BUILD] * 6,
+                             "reviewer": REVIEW * 6})
+    (repo / ".superteam/team.yaml").write_text(yaml.safe_dump(
+        {"gates": {"plan": [], "handoff": [], "integrate": []}, "budget": {"tokens": 6000}}))
+    run = launch(repo)
+    wait_until(lambda: status(repo, run)["phase"] == "paused", timeout=60,
+               message="the budget to pause the run")
+    st = status(repo, run)
+    assert st["tokens"] >= 6000 and st["question"]["reason"] == "budget"
+    assert "token budget (6,000) is reached" in st["question"]["text"]
+    # The agent at work was stopped: no process runs in its pane any more.
+    wait_until(lambda: "waiting for an assignment" in all_scrollback(tmux_socket), timeout=20,
+               message="the agent's pane to be idle")
+    for answers in range(1, 6):  # each answer grants another budget of the same size
+        asked = status(repo, run)["question"]["id"]
+        assert superteam("answer", run, "continue", cwd=repo).returncode == 0
+        wait_for_event(repo, run, "answered", count=answers)
+
+        def settled() -> bool:
+            now = status(repo, run)
+            return now["phase"] == "done" or (now["phase"] == "paused"
+                                              and now["question"]["id"] != asked)
+
+        wait_until(settled, timeout=90, message="the next pause or the end")
+        if status(repo, run)["phase"] == "done":
+            break
+    assert status(repo, run)["phase"] == "done"
+    assert "def mul" in run_git(repo, "show", "feat/x:calc.py")
