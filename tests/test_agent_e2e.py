@@ -220,7 +220,7 @@ def test_token_budget_pauses_the_run_until_answered(repo: Path, tmux_socket: str
         assert superteam("answer", run, "continue", cwd=repo).returncode == 0
         wait_for_event(repo, run, "answered", count=answers)
 
-        def settled() -> bool:
+        def settled(asked: str = asked) -> bool:
             now = status(repo, run)
             return now["phase"] == "done" or (now["phase"] == "paused"
                                               and now["question"]["id"] != asked)
