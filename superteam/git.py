@@ -62,11 +62,6 @@ def branch_exists(cwd: Path | str, branch: str) -> bool:
     return git_ok(cwd, "show-ref", "--verify", "--quiet", f"refs/heads/{branch}")
 
 
-def current_branch(cwd: Path | str) -> str | None:
-    out = git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    return out or None
-
-
 def is_ancestor(cwd: Path | str, older: str, newer: str) -> bool:
     return git_ok(cwd, "merge-base", "--is-ancestor", older, newer)
 

@@ -62,12 +62,3 @@ def create_session(tmux: Tmux, session: str, cwd: Path, supervisor_cmd: str,
                                for name, pane in panes.items()]
     tmux.chain(titles)
     return panes
-
-
-def set_title(tmux: Tmux, pane: str, title: str) -> None:
-    tmux.run("select-pane", "-t", pane, "-T", title, check=False)
-
-
-def respawn(tmux: Tmux, pane: str, cwd: Path, command: str) -> None:
-    """Start a fresh process in ``pane``, killing whatever ran there."""
-    tmux.run("respawn-pane", "-k", "-t", pane, "-c", str(cwd), command)

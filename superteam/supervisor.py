@@ -43,7 +43,7 @@ from superteam.integrate import integrate
 from superteam.locks import locked
 from superteam.procs import alive, kill_trees, recorded_pids
 from superteam.replay import REPLAY_NOTICE
-from superteam.resume import fold, reconcile
+from superteam.resume import reconcile
 from superteam.runs import RunPaths, find_run, read_run_yaml
 from superteam.session import SUPERVISOR, idle_command
 from superteam.state import Assignment, RunState
@@ -391,7 +391,3 @@ class Supervisor:
 
 def supervise(cwd: Path, run_id: str) -> int:
     return Supervisor(find_run(g.repo_root(cwd), run_id)).run()
-
-
-def fold_run(paths: RunPaths) -> RunState | None:
-    return fold(list(EventLog(paths.events)))

@@ -8,7 +8,6 @@ ends the assignment, a refused one goes back to the model with every problem lis
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,10 +173,6 @@ class Toolbox:
         return Outcome(f"written to {rel}, but no supervisor confirmed it within "
                        f"{self.verdict_timeout:.0f}s; it will be read when the run resumes",
                        done=True, summary="not confirmed")
-
-
-def env_paths() -> tuple[Path, Path]:
-    return Path(os.environ.get("SUPERTEAM_CONTRACT", "")), Path(os.environ.get("SUPERTEAM_QUESTION", ""))
 
 
 def dump_input(args: dict[str, Any]) -> str:

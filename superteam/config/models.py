@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,7 +20,6 @@ ToolName = Literal[
     "submit_review",
     "escalate",
 ]
-TOOL_NAMES: tuple[str, ...] = get_args(ToolName)
 WRITE_TOOLS = frozenset({"write_file", "edit_file", "submit_handoff"})
 DEFAULT_MODEL = "claude-sonnet-4-6"
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
