@@ -29,7 +29,10 @@ def make_demo_repo(base: Path) -> Path:
     repo = base / "wordcount"
     shutil.copytree(templates_dir() / "demo" / "repo", repo)
     env = {**os.environ, **DEMO_IDENTITY}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "wordcount"]):
+    # A throw-away repository gets its own identity: the demo must work on a fresh machine.
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "superteam demo"],
+                 ["config", "user.email", "demo@superteam.invalid"], ["add", "-A"],
+                 ["commit", "-q", "-m", "wordcount"]):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
     gate = f"{sys.executable} -m unittest -q"
     (repo / ".superteam").mkdir()

@@ -105,3 +105,16 @@ def worktree_status(cwd: Path | str) -> tuple[str | None, str | None, bool]:
         elif not line.startswith("#"):
             dirty = True
     return branch, head, dirty
+
+
+FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "superteam", "GIT_AUTHOR_EMAIL": "superteam@localhost",
+                     "GIT_COMMITTER_NAME": "superteam",
+                     "GIT_COMMITTER_EMAIL": "superteam@localhost"}
+
+
+def identity_env(cwd: Path | str) -> dict[str, str]:
+    """The environment for a commit superteam makes: the user's identity when git has one,
+    else a fallback, so a machine without `user.email` does not stop the run."""
+    if os.environ.get("GIT_AUTHOR_EMAIL") or git(cwd, "config", "user.email", check=False):
+        return {}
+    return {k: v for k, v in FALLBACK_IDENTITY.items() if not os.environ.get(k)}

@@ -41,7 +41,7 @@ def _merge_moved_branch(worktree: Path, branch: str, task: str, moved_to: str,
                                         f"{(head or '?')[:10]}, not the approved {commit[:10]}"}
     out = g.git(worktree, "merge", "--no-edit", "--no-ff", "-m",
                 f"Merge {branch} into the build branch for {task}", moved_to, check=False,
-                env=SUPERVISOR_ENV)
+                env={**SUPERVISOR_ENV, **g.identity_env(worktree)})
     merged = g.rev_parse(worktree, "HEAD")
     if merged == commit or g.git(worktree, "ls-files", "--unmerged", check=False):
         conflicted = sorted({line.split("\t")[-1] for line in

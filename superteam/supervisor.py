@@ -248,9 +248,14 @@ class Supervisor:
         wt = self.paths.worktree(self.s.settings["builder"])
         branch, head, dirty = g.worktree_status(wt)
         if dirty:
-            g.git(wt, "add", "-A", env=SUPERVISOR_ENV)
-            g.git(wt, "commit", "-q", "--no-verify", "-m",
-                  f"{contract['task_id']}: {contract['summary']}", env=SUPERVISOR_ENV)
+            try:
+                g.git(wt, "add", "-A", env=SUPERVISOR_ENV)
+                g.git(wt, "commit", "-q", "--no-verify", "-m",
+                      f"{contract['task_id']}: {contract['summary']}",
+                      env={**SUPERVISOR_ENV, **g.identity_env(wt)})
+            except g.GitError as exc:
+                raise ContractError("handoff", [f"could not commit the work left in the "
+                                                f"worktree: {exc.stderr[-300:]}"]) from None
             head = g.rev_parse(wt, "HEAD")
         if head is None or branch != self.s.build_branch:
             raise ContractError("handoff", [f"the builder's worktree is not on {self.s.build_branch}"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import run_git, superteam
 from scripted_team import (
     FULL_RUN,
@@ -96,3 +97,16 @@ def test_answer_when_nothing_asked_is_refused(repo: Path, tmux_socket: str) -> N
     out = superteam("approve", run, cwd=repo)
     assert out.returncode == 1 and "no plan waiting for approval" in out.stderr
     assert "answered" not in event_types(repo, run)
+
+
+def test_runs_on_a_machine_without_a_git_identity(repo: Path, tmux_socket: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("EMAIL", "")  # git would otherwise guess one from the host
+    script = {"pm": FULL_RUN["pm"], "builder": [FULL_RUN["builder"][2], FULL_RUN["builder"][3]],
+              "reviewer": [{"contract": {"task_id": "{task}", "verdict": "approve"}}]}
+    use_scripted_team(repo, script)
+    run = launch(repo)
+    wait_for_event(repo, run, "run_finished")
+    assert run_git(repo, "log", "-1", "--format=%an <%ae>", "feat/x") == "superteam <superteam@localhost>"

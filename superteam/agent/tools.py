@@ -138,7 +138,8 @@ class Toolbox:
         root = self.workspace.root
         if g.git(root, "status", "--porcelain", check=False):
             g.git(root, "add", "-A")
-            out = g.git(root, "commit", "-q", "-m", f"{task_id}: {summary}", check=False)
+            out = g.git(root, "commit", "-q", "-m", f"{task_id}: {summary}", check=False,
+                        env=g.identity_env(root))
             if g.git(root, "status", "--porcelain", check=False):
                 raise ToolError(f"could not commit your changes: {out or 'refused'}")
 
