@@ -132,10 +132,13 @@ def start_agent(tmux: Tmux, pane: str, paths: RunPaths, state: RunState, a: Assi
     return int(tmux.chain(commands).split()[-1])
 
 
-def title_of(a: Assignment) -> str:
-    what = {"plan": "planning", "handoff": f"building {a.task} #{a.number}",
+def doing(a: Assignment) -> str:
+    return {"plan": "planning", "handoff": f"building {a.task} #{a.number}",
             "review": f"reviewing {a.task} #{a.number}"}[a.duty]
-    return f"{a.role}: {what}" + (f" (restart {a.reruns})" if a.reruns else "")
+
+
+def title_of(a: Assignment) -> str:
+    return f"{a.role}: {doing(a)}" + (f" (restart {a.reruns})" if a.reruns else "")
 
 
 def pane_assignment(tmux: Tmux, pane: str) -> tuple[bool, str, int]:

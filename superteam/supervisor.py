@@ -32,7 +32,7 @@ from superteam.actions import (
     StartAssignment,
     StopAgents,
 )
-from superteam.assign import pane_assignment, start_agent
+from superteam.assign import doing, pane_assignment, start_agent
 from superteam.errors import ContractError, SuperteamError
 from superteam.events import Event, EventLog
 from superteam.flow import step
@@ -49,6 +49,7 @@ from superteam.session import SUPERVISOR, idle_command
 from superteam.state import Assignment, RunState
 from superteam.status import format_event
 from superteam.tmux import Tmux
+from superteam.watch import watch
 from superteam.worktrees import SUPERVISOR_ENV
 
 
@@ -70,6 +71,7 @@ class Supervisor:
         # The agent's pid: the pane-died hook is the fast path, this the net under it (tmux
         # can miss the death of a process that exits right after a respawn).
         self.agent_pid = 0
+        self.title = ""
 
     # --- the event log -----------------------------------------------------------------------
     def emit(self, type: str, **data: Any) -> None:
@@ -160,33 +162,9 @@ class Supervisor:
         return 0
 
     def _watch(self) -> Any:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
-        from watchdog.observers import Observer
-
-        inbox, events_path = self.inbox, str(self.paths.events)
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.is_directory:
-                    return
-                if event.event_type == "closed":
-                    path = str(event.src_path)
-                elif event.event_type == "moved":
-                    path = str(event.dest_path)
-                elif event.event_type == "modified" and event.src_path == events_path:
-                    path = events_path
-                else:
-                    return
-                inbox.put(("events" if path == events_path else "file", path))
-
-        observer = Observer()
-        handler = Handler()
         self.paths.contracts.mkdir(parents=True, exist_ok=True)
-        observer.schedule(handler, str(self.paths.contracts), recursive=True)
-        observer.schedule(handler, str(self.signals), recursive=False)
-        observer.schedule(handler, str(self.paths.dir), recursive=False)
-        observer.start()
-        return observer
+        return watch(self.inbox, self.paths.events,
+                     [(self.paths.contracts, True), (self.signals, False), (self.paths.dir, False)])
 
     def _install_pane_hook(self) -> None:
         touch = f"touch {shlex.quote(str(self.signals))}/#{{hook_pane}}"
@@ -212,6 +190,16 @@ class Supervisor:
     def _drain(self) -> None:
         while self.actions:
             self._execute(self.actions.popleft())
+        self._title_supervisor()
+
+    def _title_supervisor(self) -> None:
+        """The supervisor pane's title shows the run's phase and task, kept current."""
+        s = self.s
+        task = f" {s.current} ({s.tasks_done()}/{len(s.tasks)} done)" if s.current else ""
+        title = f"supervisor: {s.phase}{task}"
+        if title != self.title and SUPERVISOR in self.panes:
+            self.tmux.run("select-pane", "-t", self.panes[SUPERVISOR], "-T", title, check=False)
+            self.title = title
 
     # --- contracts ---------------------------------------------------------------------------
     def _scan_contracts(self) -> None:
@@ -238,10 +226,12 @@ class Supervisor:
         except ContractError as exc:
             self._reject(sub.rel, path, exc.problems, file_id)
             return
-        submitter = self.s.assignment.role if self.s.assignment else None
+        submitter = self.s.assignment if self.s.assignment else None
         self.emit(event_type, **data, path=sub.rel, file_id=file_id)
         if submitter is not None and sub.kind in ("plan", "handoff", "review", "question"):
-            self._retire(submitter)
+            self._retire(submitter.role)
+            self.tmux.run("select-pane", "-t", self.panes[submitter.role], "-T",
+                          f"{submitter.role}: idle (done {doing(submitter)})", check=False)
 
     def _finalize_handoff(self, contract: dict[str, Any]) -> str:
         """Commit what the builder left uncommitted, and hand off the build branch's HEAD."""
@@ -383,8 +373,6 @@ class Supervisor:
                 self.say(f"** {message}")
                 self.tmux.run("display-message", "-t", f"={self.paths.session}:",
                               f"superteam {self.paths.run_id}: {message[:200]}", check=False)
-                self.tmux.run("select-pane", "-t", self.panes.get(SUPERVISOR, ""), "-T",
-                              f"supervisor: {self.s.phase}", check=False)
             case StopAgents():
                 for role in self.panes:
                     if role != SUPERVISOR:

@@ -56,6 +56,13 @@ def test_full_run_moves_branch_to_exactly_the_approved_commits(repo: Path, tmux_
     import json
     state = json.loads((rundir / "state.json").read_text())
     assert state["phase"] == "done" and state["last_seq"] == evs[-1]["seq"]
+    # Each pane is titled with its role and state.
+    import libtmux
+    session = libtmux.Server(socket_name=tmux_socket).sessions[0]
+    titles = {p.pane_title.split(":")[0]: p.pane_title for p in session.panes}
+    assert titles["supervisor"] == "supervisor: done"
+    assert titles["builder"] == "builder: idle (done building T2 #1)"
+    assert titles["reviewer"] == "reviewer: idle (done reviewing T2 #1)"
 
 
 def test_human_plan_approval(repo: Path, tmux_socket: str) -> None:
