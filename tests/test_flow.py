@@ -72,6 +72,14 @@ class Run:
         self.feed("gate_finished", gate=self.s.gate.name, label=self.s.gate.label, passed=passed,
                   command="pytest", outcome="passed" if passed else "exited 1", tail="1 failed")
 
+    def approved(self, commit: str) -> None:
+        """Setup: the current task handed off at ``commit``, gated and approved."""
+        self.started()
+        self.handoff(commit)
+        self.gate(True)
+        self.started()
+        self.review("approve")
+
     def review(self, verdict: str) -> None:
         a = self.s.assignment
         assert a is not None and a.duty == "review"
@@ -258,11 +266,7 @@ def test_budget_checked_before_starting_an_assignment() -> None:
 def test_branch_moved_regates_merge_then_integrates() -> None:
     run = Run()
     run.plan()
-    run.started()
-    run.handoff("c1")
-    run.gate(True)
-    run.started()
-    run.review("approve")
+    run.approved("c1")
     run.feed("branch_merged", task="T1", commit="m1", branch_head="x9")
     assert run.s.phase == "handoff_gate" and run.s.branch_head == "x9"
     run.gate(True)
@@ -272,11 +276,7 @@ def test_branch_moved_regates_merge_then_integrates() -> None:
 def test_integration_conflict_escalates_and_answer_retries() -> None:
     run = Run()
     run.plan()
-    run.started()
-    run.handoff("c1")
-    run.gate(True)
-    run.started()
-    run.review("approve")
+    run.approved("c1")
     run.feed("integration_conflict", task="T1", details="conflicts in a.py")
     assert run.s.phase == "waiting_for_human" and run.s.question.reason == "conflict"  # type: ignore[union-attr]
     run.feed("answered", question_id=run.s.question.id, answer="fixed")  # type: ignore[union-attr]
