@@ -33,7 +33,7 @@ class PlanTask(BaseModel):
     id: TaskId
     title: Text
     description: Text
-    acceptance: Annotated[list[Text], Field(min_length=1)]
+    acceptance: list[Text]
 
 
 class Plan(_Contract):
@@ -56,7 +56,7 @@ class Handoff(_Contract):
 
 class Finding(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    severity: Literal["critical", "major", "minor"]
+    severity: Annotated[Text, Field(description="critical, major or minor")]
     message: Text
     file: str | None = None
     line: Annotated[int, Field(ge=1)] | None = None

@@ -90,12 +90,12 @@ def test_changes_requested_needs_findings(tmp_path: Path) -> None:
     assert found == ["(top level): verdict 'changes_requested' needs at least one finding"]
 
 
-def test_bad_verdict_and_severity(tmp_path: Path) -> None:
+def test_bad_verdict_and_finding(tmp_path: Path) -> None:
     found = problems(tmp_path, "reviews/T1-1.json",
-                     {"task_id": "T1", "verdict": "meh", "findings": [{"severity": "huge", "message": "m"}]},
+                     {"task_id": "T1", "verdict": "meh", "findings": [{"severity": "", "message": "m"}]},
                      "reviewing")
     assert found[0].startswith("verdict: Input should be 'approve' or 'changes_requested'")
-    assert found[1].startswith("findings[0].severity: Input should be 'critical', 'major' or 'minor'")
+    assert found[1].startswith("findings[0].severity: String should have at least 1 character")
 
 
 def test_contract_for_another_run(tmp_path: Path) -> None:
