@@ -120,6 +120,28 @@ def test_attach_selects_and_zooms_role_pane(repo: Path, tmux_socket: str, tmp_pa
         outer.kill()
 
 
+def test_attach_from_inside_tmux_switches_the_client(repo: Path, tmux_socket: str) -> None:
+    run = launch_json(repo)
+    server = libtmux.Server(socket_name=tmux_socket)
+    # A person works in another session of the same tmux server ...
+    attach_cmd = (f"while [ -z \"$(tmux -L {tmux_socket} list-clients)\" ]; do sleep 0.05; done; "
+                  f"{sys.executable} -m superteam attach {run['run']} --role pm; sleep 60")
+    server.new_session(session_name="work", start_directory=str(repo), window_command=attach_cmd,
+                       environment={k: v for k, v in os.environ.items() if k != "TMUX"})
+    # ... through a real client (a terminal: a pane of an outer server).
+    outer = libtmux.Server(socket_name=f"{tmux_socket}-outer")
+    try:
+        outer.new_session(session_name="term", window_command=f"tmux -L {tmux_socket} attach -t work",
+                          environment={k: v for k, v in os.environ.items() if k != "TMUX"})
+        wait_until(lambda: server.cmd("list-clients", "-F", "#{client_session}").stdout
+                   == [run["session"]], message="the client to be switched to the run")
+        active = server.cmd("display-message", "-p", "-t", run["session"],
+                            "#{pane_id} #{window_zoomed_flag}").stdout[0]
+        assert active == f"{run['panes']['pm']} 1"
+    finally:
+        outer.kill()
+
+
 def test_attach_without_run_picks_the_only_live_one(repo: Path, tmux_socket: str) -> None:
     launch_json(repo, branch="a")
     launch_json(repo, branch="b")
