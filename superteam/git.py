@@ -14,7 +14,6 @@ _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 class GitError(SuperteamError):
     def __init__(self, args: list[str], stderr: str, returncode: int) -> None:
-        self.args_ = args
         self.stderr = stderr.strip()
         self.returncode = returncode
         super().__init__(f"git {' '.join(args)} failed: {self.stderr or f'exit {returncode}'}")

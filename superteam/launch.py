@@ -145,6 +145,7 @@ def _write_run_files(paths: RunPaths, team: Team, goal: str, branch: str, start:
         "team_file": str(team.team_file) if team.team_file else None,
         "team": team.config.model_dump(mode="json"),
         "roles": {name: {"config": r.config.model_dump(mode="json"),
+                         "model": team.model_for(name),
                          "sources": [str(p) for p in r.yaml_sources],
                          "prompt_source": str(r.prompt_source)}
                   for name, r in team.roles.items()},

@@ -13,13 +13,9 @@ from superteam.tmux import Tmux
 from superteam.worktrees import dirty_files, remove_worktrees
 
 
-def run_tmux(info: RunInfo) -> Tmux:
-    return Tmux(info.socket)
-
-
 def kill_processes(info: RunInfo) -> int:
     """End every process of the run (pane trees, gates); returns how many panes were live."""
-    tmux = run_tmux(info)
+    tmux = Tmux(info.socket)
     panes = tmux.list_panes(info.paths.session) if tmux.has_session(info.paths.session) else []
     pids = [int(p["pane_pid"]) for p in panes if p.get("pane_dead") != "1" and p.get("pane_pid")]
     pids += recorded_pids(info.paths.procs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -101,15 +100,6 @@ def read_run_yaml(paths: RunPaths) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SuperteamError(f"{paths.run_yaml} is damaged (not a mapping)")
     return data
-
-
-def read_state(paths: RunPaths) -> dict[str, Any]:
-    """The supervisor's cached state (state.json); empty if it was never written."""
-    try:
-        data = json.loads(paths.state_json.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def find_run(repo: Path, run_id: str) -> RunPaths:

@@ -11,15 +11,9 @@ from superteam.runinfo import RunInfo
 from superteam.tmux import Tmux
 
 
-def role_models(info: RunInfo) -> dict[str, str]:
-    team_model = str(info.meta.get("team", {}).get("model", ""))
-    roles = info.meta.get("roles", {})
-    return {name: (r["config"].get("model") or team_model) for name, r in roles.items()}
-
-
 def summarize(info: RunInfo, *, check_panes: bool = True) -> dict[str, Any]:
     s = info.state
-    models = role_models(info)
+    models = {name: str(r.get("model", "")) for name, r in info.meta.get("roles", {}).items()}
     tokens = dict(s.tokens) if s else {}
     cost_by_role = {role: round(cost_usd(models.get(role, ""), usage), 4)
                     for role, usage in tokens.items()}

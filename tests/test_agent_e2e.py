@@ -70,9 +70,14 @@ def all_scrollback(socket: str) -> str:
 
 def test_full_run_with_the_builtin_agent(repo: Path, tmux_socket: str, model: ReplayServer) -> None:
     use_script(model, repo, {"pm": PM, "builder": [BUILD], "reviewer": REVIEW})
+    (repo / ".superteam/roles").mkdir()
+    (repo / ".superteam/roles/builder.yaml").write_text("model: claude-opus-4-6\n")
     run = launch(repo)
     wait_for_event(repo, run, "run_finished", timeout=90)
     assert "def mul" in run_git(repo, "show", "feat/x:calc.py")
+    models = {r["metadata"]["user_id"].split("/")[2]: r["model"] for r in model.state.requests}
+    assert models == {"pm": "claude-sonnet-4-6", "builder": "claude-opus-4-6",
+                      "reviewer": "claude-sonnet-4-6"}
     st = status(repo, run)
     assert st["phase"] == "done" and st["tokens"] > 0
     assert set(st["tokens_by_role"]) == {"pm", "builder", "reviewer"} and st["cost_usd"] > 0

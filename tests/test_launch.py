@@ -66,6 +66,7 @@ def test_launch_creates_team_panes_and_worktrees(repo: Path, tmux_socket: str) -
     meta = yaml.safe_load((rundir / "run.yaml").read_text())
     assert meta["goal"] == "Add CSV export" and meta["base"] == head
     assert list(meta["roles"]) == ["pm", "builder", "reviewer"]
+    assert {r["model"] for r in meta["roles"].values()} == {"claude-sonnet-4-6"}  # resolved
     # The user's own config and hooks are untouched in the main checkout.
     assert subprocess.run(["git", "config", "--get", "superteam.role"], cwd=repo,
                           capture_output=True).returncode == 1

@@ -194,7 +194,7 @@ def run_assignment(paths: RunPaths, role: str, assignment_id: str) -> int:
     data = loads_assignment(paths.dir / "assignments" / f"{assignment_id}.json")
     meta = read_run_yaml(paths)
     cfg = data["role"]
-    model = cfg.get("model") or meta["team"]["model"]
+    model = str(meta["roles"][role]["model"])
     context = data["context"]
     workspace = Workspace(Path(data["worktree"]), writable=cfg.get("access") == "write",
                           deny=cfg["shell"]["deny"], allow=cfg["shell"]["allow"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +84,10 @@ class Toolbox:
     contract_path: Path
     question_path: Path
     verdict_timeout: float = VERDICT_TIMEOUT
-    calls: dict[str, int] = field(default_factory=dict)
 
     def call(self, name: str, args: dict[str, Any]) -> Outcome:
         if name not in self.allowed:
             return Outcome(f"unknown tool '{name}'; your tools: {', '.join(self.allowed)}", True)
-        self.calls[name] = self.calls.get(name, 0) + 1
         try:
             return self._dispatch(name, args)
         except ToolError as exc:
