@@ -19,19 +19,53 @@ class GitError(SuperteamError):
         super().__init__(f"git {' '.join(args)} failed: {self.stderr or f'exit {returncode}'}")
 
 
+class GitProcess:
+    """A git command started now, its output collected by ``output()``: several can run at
+    once (launch asks its questions of git in parallel)."""
+
+    def __init__(self, cwd: Path | str, *args: str, env: dict[str, str] | None = None,
+                 input: str | None = None) -> None:
+        self.args = list(args)
+        try:
+            self.proc = subprocess.Popen(
+                ["git", *args], cwd=cwd, text=True, env={**os.environ, **_GIT_ENV, **(env or {})},
+                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise SuperteamError("git is not installed or not on PATH",
+                                 hint="Install it (Debian: apt-get install -y git).") from None
+        if input is not None:
+            assert self.proc.stdin is not None
+            try:
+                self.proc.stdin.write(input)
+                self.proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            self.proc.stdin = None  # written: communicate() must not touch it again
+        self._result: tuple[str, str] | None = None
+
+    def _wait(self) -> tuple[str, str]:
+        if self._result is None:
+            self._result = self.proc.communicate()
+        return self._result
+
+    def output(self, check: bool = True) -> str:
+        """Wait for it; stdout without its trailing newline."""
+        out, err = self._wait()
+        if check and self.proc.returncode != 0:
+            raise GitError(self.args, err, self.proc.returncode)
+        return out.rstrip("\n")
+
+    def succeeded(self) -> bool:
+        """Wait for it; whether it exited 0."""
+        self._wait()
+        return self.proc.returncode == 0
+
+
 def git(cwd: Path | str, *args: str, check: bool = True, env: dict[str, str] | None = None,
         input: str | None = None) -> str:
     """Run git in ``cwd``; returns stdout without its trailing newline."""
-    full_env = {**os.environ, **_GIT_ENV, **(env or {})}
-    try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              env=full_env, input=input)
-    except FileNotFoundError:
-        raise SuperteamError("git is not installed or not on PATH",
-                             hint="Install it (Debian: apt-get install -y git).") from None
-    if check and proc.returncode != 0:
-        raise GitError(list(args), proc.stderr, proc.returncode)
-    return proc.stdout.rstrip("\n")
+    return GitProcess(cwd, *args, env=env, input=input).output(check)
 
 
 def git_ok(cwd: Path | str, *args: str) -> bool:

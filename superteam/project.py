@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from superteam.config.load import project_dir
 from superteam.errors import SuperteamError
 from superteam.fsutil import atomic_write_text
 from superteam.git import git
+from superteam.layout import project_dir
 from superteam.resources import templates_dir
 
 # Claude Code's local settings are written into agent worktrees by superteam: never commit them.
 EXCLUDED = (".superteam/runs/", ".superteam/worktrees/", ".claude/settings.local.json")
 
 
-def exclude_file(repo: Path) -> Path:
-    common = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir"))
-    return common / "info" / "exclude"
+def exclude_file(repo: Path, common_dir: Path | None = None) -> Path:
+    if common_dir is None:
+        common_dir = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+    return common_dir / "info" / "exclude"
 
 
-def ensure_excluded(repo: Path) -> list[str]:
+def ensure_excluded(repo: Path, common_dir: Path | None = None) -> list[str]:
     """Add superteam's private folders to .git/info/exclude (never the user's .gitignore)."""
-    path = exclude_file(repo)
+    path = exclude_file(repo, common_dir)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = {line.strip() for line in existing.splitlines()}
     missing = [entry for entry in EXCLUDED if entry not in present]

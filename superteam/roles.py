@@ -12,11 +12,11 @@ from superteam.config.load import (
     available_role_names,
     load_role,
     load_team,
-    project_dir,
 )
 from superteam.config.models import ROLE_NAME_PATTERN
 from superteam.errors import ConfigError, SuperteamError
 from superteam.fsutil import atomic_write_text
+from superteam.layout import project_dir
 from superteam.prompts import render, sample_context
 from superteam.resources import builtin_roles_dir
 

@@ -42,23 +42,25 @@ def session_env() -> list[str]:
 
 def create_session(tmux: Tmux, session: str, cwd: Path, supervisor_cmd: str,
                    roles: dict[str, Path]) -> dict[str, str]:
-    """Create the session; returns {"supervisor": pane_id, role: pane_id, ...}."""
+    """Create the session; returns {"supervisor": pane_id, role: pane_id, ...}.
+
+    `select-pane` with no target titles the pane just made: new-session and split-window make
+    their new pane the current one for the rest of the command sequence.
+    """
     names = [SUPERVISOR, *roles]
+    window = f"={session}:team"
     commands: list[list[str]] = [
         ["new-session", "-d", "-s", session, "-n", "team", "-x", "220", "-y", "60", "-c",
          str(cwd), *session_env(), "-P", "-F", "#{pane_id}", supervisor_cmd],
-        ["set-option", "-w", "-t", f"={session}:team", "remain-on-exit", "on"],
-        ["set-option", "-w", "-t", f"={session}:team", "pane-border-status", "top"],
-        ["set-option", "-w", "-t", f"={session}:team", "pane-border-format", " #{pane_title} "],
-        ["set-option", "-w", "-t", f"={session}:team", "allow-rename", "off"],
+        ["select-pane", "-T", f"{SUPERVISOR}: starting"],
+        ["set-option", "-w", "-t", window, "remain-on-exit", "on"],
+        ["set-option", "-w", "-t", window, "pane-border-status", "top"],
+        ["set-option", "-w", "-t", window, "pane-border-format", " #{pane_title} "],
+        ["set-option", "-w", "-t", window, "allow-rename", "off"],
     ]
     for role, worktree in roles.items():
-        commands.append(["split-window", "-t", f"={session}:team", "-c", str(worktree), "-P", "-F",
+        commands.append(["split-window", "-t", window, "-c", str(worktree), "-P", "-F",
                          "#{pane_id}", idle_command(role)])
-        commands.append(["select-layout", "-t", f"={session}:team", "tiled"])
-    out = tmux.chain(commands).split()
-    panes = dict(zip(names, out, strict=True))
-    titles: list[list[str]] = [["select-pane", "-t", pane, "-T", f"{name}: starting"]
-                               for name, pane in panes.items()]
-    tmux.chain(titles)
-    return panes
+        commands.append(["select-pane", "-T", f"{role}: starting"])
+        commands.append(["select-layout", "-t", window, "tiled"])
+    return dict(zip(names, tmux.chain(commands).split(), strict=True))

@@ -16,6 +16,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any, TextIO
@@ -114,9 +115,8 @@ class Supervisor:
     def run(self) -> int:
         with locked(self.paths.dir / ".supervisor.lock", blocking=False,
                     what=f"run {self.paths.run_id} (another supervisor runs it)"):
-            events, self.offset = self.log.read(0)
-            for event in events:
-                self._apply(event, live=False)
+            self._catch_up_quietly()
+            self._await_own_session()
             if self.state is None:
                 raise SuperteamError(f"{self.paths.events} has no run_created event")
             if self.s.phase == "done" or self.s.cleaned_up:
@@ -140,6 +140,22 @@ class Supervisor:
                 signal.signal(signal.SIGTERM, previous)
                 observer.stop()
                 kill_trees(recorded_pids(self.paths.procs, "gate-*.pid"), grace=1.0)
+
+    def _catch_up_quietly(self) -> None:
+        """Fold what the log holds without acting on it: reconcile decides what to do."""
+        events, self.offset = self.log.read(self.offset)
+        for event in events:
+            self._apply(event, live=False)
+
+    def _await_own_session(self, timeout: float = 30.0) -> None:
+        """Launch and resume start this process in a new session's first pane and record the
+        session (its panes, its tmux server) just after: wait for that record, or the panes in
+        hand could be an earlier session's."""
+        pane = os.environ.get("TMUX_PANE")
+        deadline = time.monotonic() + timeout
+        while pane and self.panes.get(SUPERVISOR) != pane and time.monotonic() < deadline:
+            time.sleep(0.02)
+            self._catch_up_quietly()
 
     def _loop(self) -> int:
         if os.environ.get("SUPERTEAM_REPLAY"):

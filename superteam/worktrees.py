@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from superteam.git import git, git_ok
+from superteam.git import GitProcess, git
 from superteam.resources import hooks_dir
 from superteam.runs import RunPaths
 
@@ -48,30 +48,44 @@ def _write_worktree_config(paths: RunPaths, role: str, worktree: Path, branch: s
     )
 
 
-def create_worktrees(paths: RunPaths, roles: Mapping[str, str], branch: str, start: str) -> list[Path]:
+class Checkouts:
+    """The run's worktrees, registered, their files being checked out in parallel."""
+
+    def __init__(self, paths: RunPaths, branch: str, resets: dict[str, GitProcess]) -> None:
+        self.paths, self.branch, self.resets = paths, branch, resets
+
+    def wait(self) -> None:
+        for proc in self.resets.values():
+            proc.succeeded()
+
+    def finish(self) -> None:
+        """Wait for every checkout; raise the first failure; give each worktree its config."""
+        self.wait()
+        for proc in self.resets.values():
+            proc.output()
+        for role in self.resets:
+            _write_worktree_config(self.paths, role, self.paths.worktree(role), self.branch)
+
+
+def add_worktrees(paths: RunPaths, roles: Mapping[str, str], branch: str, start: str, *,
+                  config_on: bool) -> Checkouts:
     """``roles`` maps role -> access; the write role gets the build branch, others detach.
 
-    Returns the worktrees made, in order, so a failure can be rolled back.
+    `git worktree add` is three git processes and a checkout. The adds run one at a time
+    without the checkout (concurrent adds trip over each other's half-made admin folders),
+    then the checkouts, the same `reset --hard` that `worktree add` runs, go in parallel.
     """
-    made: list[Path] = []
-    if git(paths.repo, "config", "--get", "extensions.worktreeConfig", check=False) != "true":
+    if not config_on:  # extensions.worktreeConfig, which the per-worktree config needs
         git(paths.repo, "config", "extensions.worktreeConfig", "true")
     install_hooks(paths)
     paths.worktrees.mkdir(parents=True, exist_ok=True)
-    try:
-        for role, access in roles.items():
-            wt = paths.worktree(role)
-            if access == "write":
-                git(paths.repo, *NO_HOOKS, "worktree", "add", "-q", "-b", paths.build_branch,
-                    str(wt), start)
-            else:
-                git(paths.repo, *NO_HOOKS, "worktree", "add", "-q", "--detach", str(wt), start)
-            made.append(wt)
-            _write_worktree_config(paths, role, wt, branch)
-    except BaseException:
-        remove_worktrees(paths, made)
-        raise
-    return made
+    for role, access in roles.items():
+        wt = str(paths.worktree(role))
+        where = ["-b", paths.build_branch, wt] if access == "write" else ["--detach", wt]
+        git(paths.repo, *NO_HOOKS, "worktree", "add", "-q", "--no-checkout", *where, start)
+    return Checkouts(paths, branch, {
+        role: GitProcess(paths.worktree(role), *NO_HOOKS, "reset", "--hard", "--quiet",
+                         "--no-recurse-submodules") for role in roles})
 
 
 def remove_worktrees(paths: RunPaths, worktrees: list[Path] | None = None) -> None:
@@ -95,15 +109,16 @@ def dirty_files(worktree: Path) -> list[str]:
 
 def checked_out_in(repo: Path, branch: str) -> Path | None:
     """The worktree (main or linked) that has ``branch`` checked out, if any."""
-    out = git(repo, "worktree", "list", "--porcelain")
+    return parse_worktree_list(git(repo, "worktree", "list", "--porcelain")).get(branch)
+
+
+def parse_worktree_list(porcelain: str) -> dict[str, Path]:
+    """branch -> the worktree that has it checked out, from `git worktree list --porcelain`."""
+    holders: dict[str, Path] = {}
     current: Path | None = None
-    for line in out.splitlines():
+    for line in porcelain.splitlines():
         if line.startswith("worktree "):
             current = Path(line.removeprefix("worktree "))
-        elif line == f"branch refs/heads/{branch}":
-            return current
-    return None
-
-
-def valid_branch_name(repo: Path, branch: str) -> bool:
-    return git_ok(repo, "check-ref-format", "--branch", branch)
+        elif line.startswith("branch refs/heads/") and current is not None:
+            holders[line.removeprefix("branch refs/heads/")] = current
+    return holders

@@ -1,23 +1,15 @@
 """The `superteam` command: thin click commands, one error boundary, lazily imported modules.
 
 Each subcommand lives in its own module and is imported only when it runs, so commands that
-need no model never import the anthropic SDK.
+need no model never import the anthropic SDK. `launch` is the command people wait on, so a
+plain `superteam launch GOAL --branch BR ...` is parsed here without click (see fast_launch);
+anything else, `--help` included, goes through the click group in `superteam.cli.app`.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
 import sys
-import traceback
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import click
-
-from superteam import __version__
-from superteam.errors import SuperteamError
 
 # name -> (module, attribute, one-line help; None hides an internal command)
 COMMANDS: dict[str, tuple[str, str, str | None]] = {
@@ -42,74 +34,22 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-def state_home() -> Path:
-    """Where superteam keeps its own files (crash logs); SUPERTEAM_HOME moves it."""
-    env = os.environ.get("SUPERTEAM_HOME")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "superteam"
-
-
-def _log_crash() -> Path:
-    path = state_home() / "crash.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            fh.write(f"--- {stamp} superteam {__version__}: {' '.join(sys.argv)}\n")
-            fh.write(traceback.format_exc())
-    except OSError:
-        pass
-    return path
-
-
-class SuperteamGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS]
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        spec = COMMANDS.get(cmd_name)
-        if spec is None:
-            return None
-        module, attr, short_help = spec
-        command: click.Command = getattr(importlib.import_module(module), attr)
-        command.hidden = short_help is None
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # From the registry, so `--help` imports no subcommand module.
-        rows = [(name, spec[2]) for name, spec in COMMANDS.items() if spec[2] is not None]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except SuperteamError as exc:
-            click.echo(f"superteam: {exc.render()}", err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("superteam: interrupted", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # a bug: one line here, the traceback in the log
-            path = _log_crash()
-            click.echo(f"superteam: internal error ({type(exc).__name__}: {exc}); "
-                       f"the traceback is in {path}", err=True)
-            ctx.exit(3)
-
-
-@click.group(cls=SuperteamGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="superteam")
-def cli() -> None:
-    """Run a supervised team of AI coding agents on one feature of a git repository.
-
-    Start with `superteam demo` (offline), then `superteam init` and
-    `superteam launch GOAL --branch BR` in your own repository.
-    """
-
-
 def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["launch"]:
+        from superteam.cli.fast_launch import parse, run
+
+        options = parse(argv[1:])
+        if options is not None:
+            raise SystemExit(run(options))
+    from superteam.cli.app import cli
+
     cli(prog_name="superteam")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the click group, imported only when asked for
+        from superteam.cli.app import cli
+
+        return cli
+    raise AttributeError(name)

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 
+from superteam.cli.fast_launch import LaunchOptions, launch_and_tell
 from superteam.git import repo_root
 
 
@@ -21,22 +20,7 @@ from superteam.git import repo_root
 def launch(goal: str, branch: str, base: str | None, team_file: Path | None,
            attach_: bool | None, as_json: bool) -> None:
     """Start a team on GOAL; the work lands on --branch."""
-    from superteam.launch import launch as do_launch
-
-    launched = do_launch(Path("."), goal, branch, base=base, team_file=team_file)
-    if as_json:
-        click.echo(json.dumps(launched.to_json()))
-    else:
-        click.echo(launched.run_id)
-        click.echo(f"session {launched.session}; watch with `superteam attach {launched.run_id}`",
-                   err=True)
-    if attach_ is None:
-        attach_ = sys.stdin.isatty() and not as_json
-    if attach_:
-        from superteam.attach import attach as do_attach
-        from superteam.runinfo import resolve
-
-        do_attach(resolve(repo_root("."), launched.run_id), None)
+    launch_and_tell(LaunchOptions(goal, branch, base, team_file, attach_, as_json))
 
 
 @click.command()

@@ -12,6 +12,7 @@ from superteam.config.errors import format_validation_error
 from superteam.config.models import RoleConfig, TeamConfig
 from superteam.config.yamlfile import YamlDoc, load_yaml
 from superteam.errors import ConfigError
+from superteam.layout import default_team_file, project_dir
 from superteam.resources import builtin_roles_dir
 
 
@@ -41,10 +42,6 @@ class Team:
 
     def reviewers(self) -> list[ResolvedRole]:
         return [r for r in self.roles.values() if r.config.duty == "review"]
-
-
-def project_dir(repo: Path) -> Path:
-    return repo / ".superteam"
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -121,13 +118,6 @@ def load_role(name: str, repo: Path | None) -> ResolvedRole:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{prompt_source}: cannot read the prompt template ({exc})") from None
     return ResolvedRole(role, prompt, tuple(sources), prompt_source)
-
-
-def default_team_file(repo: Path | None) -> Path | None:
-    if repo is None:
-        return None
-    path = project_dir(repo) / "team.yaml"
-    return path if path.exists() else None
 
 
 def load_team(repo: Path | None, team_file: Path | None = None) -> Team:

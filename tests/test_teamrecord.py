@@ -1,0 +1,115 @@
+"""The cached team record: used only while every file it came from is unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from superteam.config.load import load_team
+from superteam.errors import ConfigError
+from superteam.teamrecord import _cache_dir, record_of, team_record
+
+
+def settle(*paths: Path) -> None:
+    """Date files two seconds back: a file written within a second of a load is never cached."""
+    past = time.time() - 2
+    for path in paths:
+        os.utime(path, (past, past))
+
+
+def entries() -> list[Path]:
+    return sorted(_cache_dir().glob("*.json")) if _cache_dir().is_dir() else []
+
+
+def tamper(marker: str) -> None:
+    """Change what the cache says, so a test can tell a hit from a fresh load."""
+    (entry,) = entries()
+    data = json.loads(entry.read_text())
+    data["record"]["settings"]["marker"] = marker
+    entry.write_text(json.dumps(data))
+
+
+def project_role(repo: Path, text: str) -> Path:
+    path = repo / ".superteam" / "roles" / "builder.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    settle(path)
+    return path
+
+
+def test_cached_record_equals_the_loaded_one_and_is_used(repo: Path) -> None:
+    loaded = team_record(repo, None)
+    assert loaded == record_of(load_team(repo))
+    assert len(entries()) == 1
+    tamper("from-cache")
+    assert team_record(repo, None).settings["marker"] == "from-cache"
+
+
+def test_recently_written_files_are_not_cached(repo: Path) -> None:
+    team = repo / ".superteam" / "team.yaml"
+    team.parent.mkdir(parents=True)
+    team.write_text("review:\n  max_rounds: 5\n")  # just now: could still be changing
+    assert team_record(repo, None).settings["max_rounds"] == 5
+    assert entries() == []
+    settle(team)
+    team_record(repo, None)
+    assert len(entries()) == 1
+
+
+@pytest.mark.parametrize("change", ["edit team", "remove team", "add role file", "edit prompt"])
+def test_any_change_to_an_input_is_a_miss(repo: Path, change: str) -> None:
+    team = repo / ".superteam" / "team.yaml"
+    team.parent.mkdir(parents=True)
+    team.write_text("review:\n  max_rounds: 5\n")
+    settle(team)
+    team_record(repo, None)
+    tamper("stale")
+    if change == "edit team":
+        team.write_text("review:\n  max_rounds: 6\n")
+        settle(team)
+        assert team_record(repo, None).settings["max_rounds"] == 6
+    elif change == "remove team":
+        team.unlink()
+        assert team_record(repo, None).settings["max_rounds"] == 3
+    elif change == "add role file":
+        project_role(repo, "limits:\n  max_turns: 7\n")
+        record = team_record(repo, None)
+        assert record.roles["builder"]["config"]["limits"]["max_turns"] == 7
+    else:
+        prompt = repo / ".superteam" / "roles" / "pm.md"
+        prompt.parent.mkdir(parents=True, exist_ok=True)
+        prompt.write_text("You plan. {{ goal }}\n")
+        settle(prompt)
+        assert team_record(repo, None).prompts["pm"] == "You plan. {{ goal }}\n"
+    assert "marker" not in team_record(repo, None).settings
+
+
+def test_an_invalid_edit_is_reported_not_hidden_by_the_cache(repo: Path) -> None:
+    project_role(repo, "limits:\n  max_turns: 7\n")
+    team_record(repo, None)
+    project_role(repo, "limits:\n  max_turnz: 7\n")
+    with pytest.raises(ConfigError, match=r"builder.yaml:2: limits.max_turnz"):
+        team_record(repo, None)
+
+
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(repo: Path) -> None:
+    team_record(repo, None)
+    (entry,) = entries()
+    entry.write_text('{"repo": ')
+    assert team_record(repo, None) == record_of(load_team(repo))
+    assert json.loads(entry.read_text())["repo"] == str(repo)
+
+
+def test_an_unwritable_cache_only_costs_time(repo: Path) -> None:
+    _cache_dir().parent.mkdir(parents=True)
+    _cache_dir().write_text("not a folder")
+    assert team_record(repo, None) == record_of(load_team(repo))
+
+
+def test_explicit_team_file_missing_is_the_loaders_error(repo: Path) -> None:
+    with pytest.raises(ConfigError, match="nope.yaml"):
+        team_record(repo, repo / "nope.yaml")
