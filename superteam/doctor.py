@@ -41,11 +41,11 @@ def run_checks(cwd: Path) -> list[Check]:
     except SuperteamError as exc:
         checks.append(Check("inside a git repository", False, exc.message,
                             "cd into your project's checkout."))
-    from superteam.config.load import load_team
+    from superteam.teamrecord import load_team_remembered
 
     team = None
     try:
-        team = load_team(repo)
+        team = load_team_remembered(repo)
         where = str(team.team_file) if team.team_file else "built-in defaults (no team.yaml)"
         checks.append(Check("configuration valid", True, where))
     except SuperteamError as exc:

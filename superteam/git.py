@@ -151,3 +151,15 @@ def identity_env(cwd: Path | str) -> dict[str, str]:
     if os.environ.get("GIT_AUTHOR_EMAIL") or git(cwd, "config", "user.email", check=False):
         return {}
     return {k: v for k, v in FALLBACK_IDENTITY.items() if not os.environ.get(k)}
+
+
+def parse_worktree_list(porcelain: str) -> dict[str, Path]:
+    """branch -> the worktree that has it checked out, from `git worktree list --porcelain`."""
+    holders: dict[str, Path] = {}
+    current: Path | None = None
+    for line in porcelain.splitlines():
+        if line.startswith("worktree "):
+            current = Path(line.removeprefix("worktree "))
+        elif line.startswith("branch refs/heads/") and current is not None:
+            holders[line.removeprefix("branch refs/heads/")] = current
+    return holders

@@ -8,6 +8,7 @@ parallel while it builds the tmux session in one client call.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,12 +19,13 @@ from superteam.events import EventLog
 from superteam.fsutil import atomic_write_text
 from superteam.layout import project_dir
 from superteam.locks import locked
+from superteam.preflight import Preflight
 from superteam.project import ensure_excluded
 from superteam.runs import RunPaths, list_run_ids, new_run_id, released, run_branch
-from superteam.session import create_session, superteam_argv
+from superteam.session import StartingSession, start_session, superteam_argv
 from superteam.teamrecord import TeamRecord, team_record
 from superteam.tmux import Tmux, require_tmux, resolve_socket
-from superteam.worktrees import Checkouts, add_worktrees, parse_worktree_list, remove_worktrees
+from superteam.worktrees import Checkouts, add_worktrees, remove_worktrees
 from superteam.yamlscalar import yaml_mapping
 
 NO_COMMIT = "0" * 40
@@ -42,67 +44,12 @@ class Launched(NamedTuple):
                 "panes": self.panes}
 
 
-class _Preflight:
-    """Everything launch asks git before it changes anything, asked at once: five processes
-    in parallel cost about what one does."""
-
-    def __init__(self, cwd: Path, branch: str, base: str | None) -> None:
-        self.branch, self.base = branch, base
-        start_ref = "HEAD" if base is None else base
-        self.root = g.GitProcess(cwd, "rev-parse", "--path-format=absolute", "--git-common-dir")
-        self.name_ok = g.GitProcess(cwd, "check-ref-format", "--branch", branch)
-        self.worktrees = g.GitProcess(cwd, "worktree", "list", "--porcelain")
-        # One name per line: a name with a newline cannot be a ref, so it is not asked (and
-        # reads as missing).
-        names = {"branch": f"refs/heads/{branch}^{{commit}}", "start": f"{start_ref}^{{commit}}"}
-        self.asked = [key for key, name in names.items() if "\n" not in name]
-        self.commits = g.GitProcess(cwd, "cat-file", "--batch-check",
-                                    input="".join(f"{names[key]}\n" for key in self.asked))
-        self.config = g.GitProcess(cwd, "config", "--get", "extensions.worktreeConfig")
-
-    def repo(self, cwd: Path) -> tuple[Path, Path]:
-        """(the main worktree, the common git dir)."""
-        if not self.root.succeeded():
-            raise SuperteamError(f"{cwd.resolve()} is not inside a git repository",
-                                 hint="Run superteam from your project's checkout (or `git init`).")
-        common = Path(self.root.output())
-        if common.name != ".git":
-            raise SuperteamError(f"{common} is a bare repository; superteam needs a checkout")
-        return common.parent, common
-
-    def start(self) -> tuple[str, bool]:
-        """(start commit, whether BR must be created); raises on anything wrong."""
-        branch, base = self.branch, self.base
-        if not self.name_ok.succeeded() or branch.startswith("superteam/"):
-            raise ConfigError(f"--branch: '{branch}' is not a usable branch name",
-                              hint="Use a git branch name outside the superteam/ namespace.")
-        holder = parse_worktree_list(self.worktrees.output()).get(branch)
-        if holder is not None:
-            raise SuperteamError(
-                f"branch '{branch}' is checked out in {holder}; superteam never moves a branch "
-                "that a checkout has", hint="Use a new branch name, or switch that checkout to "
-                "another branch first.")
-        # `<sha> commit <size>` for a commit; `<name> missing` (or ambiguous) otherwise.
-        answers = [line.split() for line in self.commits.output().splitlines()]
-        found = {key: a[0] for key, a in zip(self.asked, answers, strict=False)
-                 if len(a) == 3 and a[1] == "commit"}
-        existing, base_sha = found.get("branch"), found.get("start")
-        if base is not None and base_sha is None:
-            raise SuperteamError(f"--base: unknown ref '{base}'")
-        if existing is not None:
-            return existing, False
-        if base_sha is None:
-            raise SuperteamError("the repository has no commits yet; commit something first")
-        return base_sha, True
-
-    @property
-    def worktree_config_on(self) -> bool:
-        return self.config.output(check=False) == "true"
-
-
 def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
-           team_file: Path | None = None) -> Launched:
-    preflight = _Preflight(cwd, branch, base)  # git works while the team loads
+           team_file: Path | None = None, preflight: Preflight | None = None) -> Launched:
+    """Make the run. ``preflight``, if given, was started by the caller for these arguments
+    (the CLI starts it before importing this module, so git works while Python imports)."""
+    if preflight is None:
+        preflight = Preflight(cwd, branch, base)  # git works while the team loads
     repo, common = preflight.repo(cwd)
     require_tmux()
     if not goal.strip():
@@ -133,7 +80,19 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
 
     creating: g.GitProcess | None = None
     checkouts: Checkouts | None = None
+    session: StartingSession | None = None
     try:
+        # The session is built while git works, in the worktrees' folders made empty for it
+        # (`git worktree add` takes an empty folder). Its supervisor pane holds until launch
+        # says go (a tmux wait-for channel): its start-up must not take CPU from the
+        # checkouts, nor may it act before the worktrees are there.
+        for role in team.roles:
+            paths.worktree(role).mkdir(parents=True)
+        go = f"{paths.session}-go"
+        session = start_session(tmux, paths.session, repo,
+                                f"{shlex.join(tmux.argv('wait-for', go))} && exec "
+                                f"{superteam_argv('supervise', run_id)}",
+                                {role: paths.worktree(role) for role in team.roles})
         # `git worktree add` is not safe to run concurrently in one repository (one add can
         # trip over another's half-made admin folder), so other launches wait for ours.
         with locked(lock):
@@ -143,16 +102,17 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
         # worktrees do not need BR).
         if create_branch:
             creating = g.GitProcess(repo, "update-ref", f"refs/heads/{branch}", start, NO_COMMIT)
+        panes = session.panes()
         checkouts.finish()
         if creating is not None:
             creating.output()  # raises if BR appeared meanwhile: it is created, never moved
-        # Last: the supervisor starts with its pane, and its start-up should not take CPU
-        # from the checkouts.
-        panes = create_session(tmux, paths.session, repo, superteam_argv("supervise", run_id),
-                               {role: paths.worktree(role) for role in team.roles})
         EventLog(paths.events).append("session_created", session=paths.session,
                                       socket=tmux.socket, panes=panes)
+        tmux.run("wait-for", "-S", go)
     except BaseException as exc:
+        # Let what is running finish first, so that what it made is undone too.
+        if session is not None:
+            session.call.output(check=False)
         if checkouts is not None:
             checkouts.wait()
         made_branch = creating is not None and creating.succeeded()

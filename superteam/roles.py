@@ -11,7 +11,6 @@ from superteam.config.load import (
     ResolvedRole,
     available_role_names,
     load_role,
-    load_team,
 )
 from superteam.config.models import ROLE_NAME_PATTERN
 from superteam.errors import ConfigError, SuperteamError
@@ -19,6 +18,7 @@ from superteam.fsutil import atomic_write_text
 from superteam.layout import project_dir
 from superteam.prompts import render, sample_context
 from superteam.resources import builtin_roles_dir
+from superteam.teamrecord import load_team_remembered
 
 
 def origin(path: Path) -> str:
@@ -81,7 +81,7 @@ def validate_roles(repo: Path | None, team_file: Path | None) -> list[str]:
     """Every problem with the team file, every role file and every prompt template."""
     problems: list[str] = []
     try:
-        load_team(repo, team_file)
+        load_team_remembered(repo, team_file)  # and cached: the next launch is fast
     except ConfigError as exc:
         problems.append(exc.render())
     for listing in list_roles(repo):

@@ -11,7 +11,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from superteam.tmux import Tmux
+from superteam.tmux import Tmux, TmuxCall
 
 SUPERVISOR = "supervisor"
 # Variables an agent or gate needs from the launching shell. The server of a long-lived tmux
@@ -42,7 +42,24 @@ def session_env() -> list[str]:
 
 def create_session(tmux: Tmux, session: str, cwd: Path, supervisor_cmd: str,
                    roles: dict[str, Path]) -> dict[str, str]:
-    """Create the session; returns {"supervisor": pane_id, role: pane_id, ...}.
+    """Create the session; returns {"supervisor": pane_id, role: pane_id, ...}."""
+    return start_session(tmux, session, cwd, supervisor_cmd, roles).panes()
+
+
+class StartingSession:
+    """A session being created by one tmux call, so the caller can work meanwhile."""
+
+    def __init__(self, call: TmuxCall, names: list[str]) -> None:
+        self.call, self.names = call, names
+
+    def panes(self) -> dict[str, str]:
+        """Wait for the session; {"supervisor": pane_id, role: pane_id, ...}."""
+        return dict(zip(self.names, self.call.output().split(), strict=True))
+
+
+def start_session(tmux: Tmux, session: str, cwd: Path, supervisor_cmd: str,
+                  roles: dict[str, Path]) -> StartingSession:
+    """Start creating the session: a pane for the supervisor, one per role, all titled.
 
     `select-pane` with no target titles the pane just made: new-session and split-window make
     their new pane the current one for the rest of the command sequence.
@@ -63,4 +80,4 @@ def create_session(tmux: Tmux, session: str, cwd: Path, supervisor_cmd: str,
                          "#{pane_id}", idle_command(role)])
         commands.append(["select-pane", "-T", f"{role}: starting"])
         commands.append(["select-layout", "-t", window, "tiled"])
-    return dict(zip(names, tmux.chain(commands).split(), strict=True))
+    return StartingSession(tmux.start_chain(commands), names)

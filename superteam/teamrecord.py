@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -87,18 +86,42 @@ def record_of(team: Team) -> TeamRecord:
 def team_record(repo: Path, team_file: Path | None) -> TeamRecord:
     """The validated team for a launch: from the cache when nothing it depends on changed."""
     path = team_file if team_file is not None else default_team_file(repo)
-    key = zlib.crc32(f"{repo}|{path}".encode())  # the entry holds both, and is checked
-    entry = _cache_dir() / f"{key:08x}.json"
-    record = _load_entry(entry, repo, path)
+    record = _load_entry(_entry(repo, path), repo, path)
     if record is not None:
         return record
+    return record_of(load_team_remembered(repo, team_file))
+
+
+def load_team_remembered(repo: Path | None, team_file: Path | None = None) -> Team:
+    """`load_team`, and the record cached for the next launch when the load succeeds
+    (`roles validate` and `doctor` use it too, so a launch after them is fast)."""
     from superteam.config.load import load_team  # the validating loader: pydantic, YAML
 
-    started = time.time_ns()
-    record = record_of(load_team(repo, team_file))
-    if _settled(_inputs(repo, path, list(record.roles)), started):
-        _save_entry(entry, repo, path, record)
-    return record
+    if repo is None:
+        return load_team(repo, team_file)
+    path = team_file if team_file is not None else default_team_file(repo)
+    before = _contents(_candidates(repo, path))
+    team = load_team(repo, team_file)
+    # Cached only if no file changed while it loaded: else the entry could pair the new
+    # bytes with a record made from the old ones.
+    if _contents(_candidates(repo, path)) == before:
+        record = record_of(team)
+        inputs = [str(p) for p in _inputs(repo, path, list(record.roles))]
+        _save_entry(_entry(repo, path), repo, path, record,
+                    {name: before.get(name) for name in inputs})
+    return team
+
+
+def _entry(repo: Path, team_file: Path | None) -> Path:
+    key = zlib.crc32(f"{repo}|{team_file}".encode())  # the entry holds both, and is checked
+    return _cache_dir() / f"{key:08x}.json"
+
+
+def _candidates(repo: Path, team_file: Path | None) -> list[Path]:
+    """Every file the loader could read for any team: a superset of ``_inputs``."""
+    found = [p for d in (builtin_roles_dir(), project_dir(repo) / "roles") if d.is_dir()
+             for p in sorted(d.iterdir()) if p.suffix in (".yaml", ".md")]
+    return [team_file, *found] if team_file is not None else found
 
 
 def _inputs(repo: Path, team_file: Path | None, roles: list[str]) -> list[Path]:
@@ -129,19 +152,6 @@ def _code_stamp() -> list[str]:
     return stamps
 
 
-def _settled(inputs: list[Path], started: int) -> bool:
-    """Whether no input changed during the load (else the entry could pair new bytes with an
-    old record). A file written within a second of the load is not trusted, like git's racy
-    index check: file times are coarser than the clock."""
-    for path in inputs:
-        try:
-            if path.stat().st_mtime_ns >= started - 1_000_000_000:
-                return False
-        except FileNotFoundError:
-            continue
-    return True
-
-
 def _cache_dir() -> Path:
     return state_home() / "cache" / "teams"
 
@@ -160,9 +170,9 @@ def _load_entry(entry: Path, repo: Path, team_file: Path | None) -> TeamRecord |
         return None  # no entry, or a damaged one: a miss
 
 
-def _save_entry(entry: Path, repo: Path, team_file: Path | None, record: TeamRecord) -> None:
+def _save_entry(entry: Path, repo: Path, team_file: Path | None, record: TeamRecord,
+                inputs: dict[str, str | None]) -> None:
     data = {"repo": str(repo), "team_file_path": str(team_file), "code": _code_stamp(),
-            "inputs": _contents(_inputs(repo, team_file, list(record.roles))),
-            "record": record._asdict()}
+            "inputs": inputs, "record": record._asdict()}
     with contextlib.suppress(OSError):  # an unwritable cache only costs the next launch time
         atomic_write_text(entry, json.dumps(data), durable=False)

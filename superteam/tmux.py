@@ -41,6 +41,29 @@ def resolve_socket(configured: str | None) -> str | None:
     return os.environ.get(SOCKET_ENV) or configured
 
 
+class TmuxCall:
+    """One tmux client invocation, running."""
+
+    def __init__(self, argv: list[str], name: str) -> None:
+        self.name = name
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True)
+        except FileNotFoundError:
+            require_tmux()
+            raise
+        self._result: tuple[str, str] | None = None
+
+    def output(self, check: bool = True) -> str:
+        """Wait for it; stdout without its trailing newline."""
+        if self._result is None:
+            self._result = self.proc.communicate()
+        out, err = self._result
+        if check and self.proc.returncode != 0:
+            raise TmuxError(f"tmux {self.name} failed: {err.strip()}")
+        return out.rstrip("\n")
+
+
 class Tmux:
     """Commands against one tmux server."""
 
@@ -52,24 +75,23 @@ class Tmux:
         return [*base, *args]
 
     def run(self, *args: str, check: bool = True) -> str:
-        try:
-            proc = subprocess.run(self.argv(*args), capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL)
-        except FileNotFoundError:
-            require_tmux()
-            raise
-        if check and proc.returncode != 0:
-            raise TmuxError(f"tmux {args[0]} failed: {proc.stderr.strip()}")
-        return proc.stdout.rstrip("\n")
+        return self.start(*args).output(check)
+
+    def start(self, *args: str) -> TmuxCall:
+        """Start a tmux command and return at once; ``output()`` waits for it."""
+        return TmuxCall(self.argv(*args), args[0])
 
     def chain(self, commands: Sequence[Sequence[str]]) -> str:
         """Run several tmux commands in one client invocation (``cmd1 ; cmd2 ; ...``)."""
+        return self.start_chain(commands).output()
+
+    def start_chain(self, commands: Sequence[Sequence[str]]) -> TmuxCall:
         args: list[str] = []
         for i, command in enumerate(commands):
             if i:
                 args.append(";")
             args.extend(command)
-        return self.run(*args)
+        return self.start(*args)
 
     def has_session(self, name: str) -> bool:
         return subprocess.run(self.argv("has-session", "-t", f"={name}"), capture_output=True,

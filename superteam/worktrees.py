@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from superteam.git import GitProcess, git
+from superteam.git import GitProcess, git, parse_worktree_list
 from superteam.resources import hooks_dir
 from superteam.runs import RunPaths
 
@@ -110,15 +110,3 @@ def dirty_files(worktree: Path) -> list[str]:
 def checked_out_in(repo: Path, branch: str) -> Path | None:
     """The worktree (main or linked) that has ``branch`` checked out, if any."""
     return parse_worktree_list(git(repo, "worktree", "list", "--porcelain")).get(branch)
-
-
-def parse_worktree_list(porcelain: str) -> dict[str, Path]:
-    """branch -> the worktree that has it checked out, from `git worktree list --porcelain`."""
-    holders: dict[str, Path] = {}
-    current: Path | None = None
-    for line in porcelain.splitlines():
-        if line.startswith("worktree "):
-            current = Path(line.removeprefix("worktree "))
-        elif line.startswith("branch refs/heads/") and current is not None:
-            holders[line.removeprefix("branch refs/heads/")] = current
-    return holders

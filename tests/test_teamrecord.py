@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
@@ -12,13 +10,6 @@ import pytest
 from superteam.config.load import load_team
 from superteam.errors import ConfigError
 from superteam.teamrecord import _cache_dir, record_of, team_record
-
-
-def settle(*paths: Path) -> None:
-    """Date files two seconds back: a file written within a second of a load is never cached."""
-    past = time.time() - 2
-    for path in paths:
-        os.utime(path, (past, past))
 
 
 def entries() -> list[Path]:
@@ -37,7 +28,6 @@ def project_role(repo: Path, text: str) -> Path:
     path = repo / ".superteam" / "roles" / "builder.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    settle(path)
     return path
 
 
@@ -49,15 +39,35 @@ def test_cached_record_equals_the_loaded_one_and_is_used(repo: Path) -> None:
     assert team_record(repo, None).settings["marker"] == "from-cache"
 
 
-def test_recently_written_files_are_not_cached(repo: Path) -> None:
+def test_a_file_changed_during_the_load_is_not_cached(repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     team = repo / ".superteam" / "team.yaml"
     team.parent.mkdir(parents=True)
-    team.write_text("review:\n  max_rounds: 5\n")  # just now: could still be changing
+    team.write_text("review:\n  max_rounds: 5\n")
+    import superteam.config.load as loader
+
+    real_load = loader.load_team
+
+    def load_then_edit(*args: object) -> object:
+        loaded = real_load(*args)  # type: ignore[arg-type]
+        team.write_text("review:\n  max_rounds: 6\n")  # someone saves while we load
+        return loaded
+
+    monkeypatch.setattr(loader, "load_team", load_then_edit)
     assert team_record(repo, None).settings["max_rounds"] == 5
-    assert entries() == []
-    settle(team)
-    team_record(repo, None)
+    assert entries() == []  # a record of the old bytes must not stand for the new ones
+    monkeypatch.setattr(loader, "load_team", real_load)
+    assert team_record(repo, None).settings["max_rounds"] == 6
     assert len(entries()) == 1
+
+
+def test_roles_validate_and_doctor_leave_the_cache_warm(repo: Path) -> None:
+    from superteam.roles import validate_roles
+
+    assert validate_roles(repo, None) == []
+    assert len(entries()) == 1
+    tamper("warmed")
+    assert team_record(repo, None).settings["marker"] == "warmed"
 
 
 @pytest.mark.parametrize("change", ["edit team", "remove team", "add role file", "edit prompt"])
@@ -65,12 +75,10 @@ def test_any_change_to_an_input_is_a_miss(repo: Path, change: str) -> None:
     team = repo / ".superteam" / "team.yaml"
     team.parent.mkdir(parents=True)
     team.write_text("review:\n  max_rounds: 5\n")
-    settle(team)
     team_record(repo, None)
     tamper("stale")
     if change == "edit team":
         team.write_text("review:\n  max_rounds: 6\n")
-        settle(team)
         assert team_record(repo, None).settings["max_rounds"] == 6
     elif change == "remove team":
         team.unlink()
@@ -83,7 +91,6 @@ def test_any_change_to_an_input_is_a_miss(repo: Path, change: str) -> None:
         prompt = repo / ".superteam" / "roles" / "pm.md"
         prompt.parent.mkdir(parents=True, exist_ok=True)
         prompt.write_text("You plan. {{ goal }}\n")
-        settle(prompt)
         assert team_record(repo, None).prompts["pm"] == "You plan. {{ goal }}\n"
     assert "marker" not in team_record(repo, None).settings
 

@@ -70,11 +70,15 @@ def run(options: LaunchOptions) -> int:
 
 def launch_and_tell(options: LaunchOptions) -> None:
     """Launch, print the run (or its JSON), then attach if asked or at a terminal."""
+    from superteam.preflight import Preflight
+
+    # git answers launch's questions while the rest of launch is imported.
+    preflight = Preflight(Path("."), options.branch, options.base)
     from superteam.git import repo_root
     from superteam.launch import launch as do_launch
 
     launched = do_launch(Path("."), options.goal, options.branch, base=options.base,
-                         team_file=options.team_file)
+                         team_file=options.team_file, preflight=preflight)
     if options.as_json:
         print(json.dumps(launched.to_json()), flush=True)
     else:
