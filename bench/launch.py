@@ -12,8 +12,8 @@ the bare interpreter (`python -c pass`), the floor under any Python command on t
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -74,20 +74,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     sock = f"bench-launch-{os.getpid()}"
+    # As installed from a wheel, whose bytecode pip compiles. A source checkout run with
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would recompile superteam on every start.
+    import superteam
+
+    compileall.compile_dir(str(Path(superteam.__file__).parent), quiet=1)
     times: dict[str, list[float]] = {"baseline": [], "warm": [], "cold": [], "python": []}
     superteam = superteam_command()
     with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp) / "repo"
         env = {**os.environ, "SUPERTEAM_TMUX_SOCKET": sock, "SUPERTEAM_HOME": f"{tmp}/home"}
-        # Each timed command gets a fresh repository at the same path (untimed), so none pays
-        # for the worktrees of the ones before it (git scans them all on `worktree add`).
         commands = {
-            "baseline": lambda i: ["bash", "-c", BASELINE, "baseline", str(repo), str(i), sock],
-            "python": lambda i: [sys.executable, "-c", "pass"],
-            "cold": lambda i: [*superteam, "launch", "bench goal", "--branch", f"cold/{i}",
-                               "--detach"],
-            "warm": lambda i: [*superteam, "launch", "bench goal", "--branch", f"warm/{i}",
-                               "--detach"],
+            "baseline": lambda i, repo: ["bash", "-c", BASELINE, "baseline", str(repo), str(i),
+                                         sock],
+            "python": lambda i, repo: [sys.executable, "-c", "pass"],
+            "cold": lambda i, repo: [*superteam, "launch", "bench goal", "--branch", f"cold/{i}",
+                                     "--detach"],
+            "warm": lambda i, repo: [*superteam, "launch", "bench goal", "--branch", f"warm/{i}",
+                                     "--detach"],
         }
         # One tmux server for the whole run, so neither side pays for starting one.
         subprocess.run(["tmux", "-L", sock, "new-session", "-d", "-s", "keep", "sleep 3600"],
@@ -95,11 +98,17 @@ def main() -> None:
         try:
             for i in range(args.runs):  # interleaved, so all see the same machine noise
                 for name, command in commands.items():
-                    shutil.rmtree(repo, ignore_errors=True)
+                    # Each timed command gets a repository of its own (untimed), so none pays
+                    # for the worktrees of the ones before it (git scans them all on `worktree
+                    # add`). New paths, not one path deleted and remade: on this machine that
+                    # churn slows every later file write, whichever side makes it.
+                    repo = Path(tmp) / f"{name}-{i}"
                     make_repo(repo)
-                    # Cold: a fresh superteam home, so the team is loaded and validated in full.
-                    run_env = {**env, "SUPERTEAM_HOME": f"{tmp}/home-{i}"} if name == "cold" else env
-                    times[name].append(timed(command(i), repo, run_env))
+                    if name == "warm":  # the team validated beforehand, as `roles validate` does
+                        subprocess.run([*superteam, "roles", "validate"], cwd=repo, env=env,
+                                       check=True, capture_output=True)
+                    os.sync()  # and a quiet disk at the start of each
+                    times[name].append(timed(command(i, repo), repo, env))
                     end_sessions(sock, f"base-{i}")
         finally:
             subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,32 @@ def atomic_write_text(path: Path, text: str, *, mode: int = 0o644, durable: bool
 
 def atomic_write_json(path: Path, data: Any, *, durable: bool = True) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n", durable=durable)
+
+
+class BackgroundSync:
+    """fsync files on a thread while the caller waits for other work; ``join`` re-raises.
+
+    Launch writes its run files without waiting for the disk, lets git and tmux work, and
+    joins this before its last event: one wait for the disk instead of one per file.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.error: OSError | None = None
+        self.thread = threading.Thread(target=self._sync, args=(paths,), daemon=True)
+        self.thread.start()
+
+    def _sync(self, paths: list[Path]) -> None:
+        try:
+            for path in paths:
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError as exc:
+            self.error = exc
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error

@@ -8,7 +8,6 @@ parallel while it builds the tmux session in one client call.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,13 +15,13 @@ from typing import Any, NamedTuple
 from superteam import git as g
 from superteam.errors import ConfigError, SuperteamError
 from superteam.events import EventLog
-from superteam.fsutil import atomic_write_text
+from superteam.fsutil import BackgroundSync, atomic_write_text
 from superteam.layout import project_dir
 from superteam.locks import locked
 from superteam.preflight import Preflight
 from superteam.project import ensure_excluded
 from superteam.runs import RunPaths, list_run_ids, new_run_id, released, run_branch
-from superteam.session import StartingSession, start_session, superteam_argv
+from superteam.session import StartingSession, after_file, start_session, superteam_argv
 from superteam.teamrecord import TeamRecord, team_record
 from superteam.tmux import Tmux, require_tmux, resolve_socket
 from superteam.worktrees import Checkouts, add_worktrees, remove_worktrees
@@ -73,7 +72,7 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
         paths = RunPaths(repo, run_id)
         paths.dir.mkdir(parents=True)
         try:
-            _write_run_files(paths, team, goal, branch, start, base)
+            synced = _write_run_files(paths, team, goal, branch, start, base)
         except BaseException:
             shutil.rmtree(paths.dir, ignore_errors=True)
             raise
@@ -84,14 +83,12 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
     try:
         # The session is built while git works, in the worktrees' folders made empty for it
         # (`git worktree add` takes an empty folder). Its supervisor pane holds until launch
-        # says go (a tmux wait-for channel): its start-up must not take CPU from the
-        # checkouts, nor may it act before the worktrees are there.
+        # is done: its start-up must not take CPU from the checkouts, nor may it act before
+        # the worktrees are there.
         for role in team.roles:
             paths.worktree(role).mkdir(parents=True)
-        go = f"{paths.session}-go"
         session = start_session(tmux, paths.session, repo,
-                                f"{shlex.join(tmux.argv('wait-for', go))} && exec "
-                                f"{superteam_argv('supervise', run_id)}",
+                                after_file(paths.launched, superteam_argv("supervise", run_id)),
                                 {role: paths.worktree(role) for role in team.roles})
         # `git worktree add` is not safe to run concurrently in one repository (one add can
         # trip over another's half-made admin folder), so other launches wait for ours.
@@ -106,11 +103,13 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
         checkouts.finish()
         if creating is not None:
             creating.output()  # raises if BR appeared meanwhile: it is created, never moved
+        synced.join()  # the run files are on disk before the event that completes the run
         EventLog(paths.events).append("session_created", session=paths.session,
                                       socket=tmux.socket, panes=panes)
-        tmux.run("wait-for", "-S", go)
+        paths.launched.touch()  # the supervisor's go
     except BaseException as exc:
         # Let what is running finish first, so that what it made is undone too.
+        synced.thread.join()
         if session is not None:
             session.call.output(check=False)
         if checkouts is not None:
@@ -125,19 +124,25 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
 
 
 def _write_run_files(paths: RunPaths, team: TeamRecord, goal: str, branch: str, start: str,
-                     base: str | None) -> None:
+                     base: str | None) -> BackgroundSync:
+    """Write the run folder; returns the fsync of its files, running (join it before the run
+    counts as made)."""
     header = {"run": paths.run_id, "goal": goal, "branch": branch, "base": start,
               "base_ref": base, "build_branch": paths.build_branch, "repo": str(paths.repo)}
     for sub in ("contracts/handoffs", "contracts/reviews", "contracts/questions",
                 "contracts/answers", "gates", "logs", "prompts", "procs"):
         (paths.dir / sub).mkdir(parents=True, exist_ok=True)
+    written = []
     for name, prompt in team.prompts.items():
-        atomic_write_text(paths.dir / "prompts" / f"{name}.md", prompt)
+        written.append(paths.dir / "prompts" / f"{name}.md")
+        atomic_write_text(written[-1], prompt, durable=False)
     # The per-run values, then the team as resolved (YAML dumped once, when it was cached).
-    atomic_write_text(paths.run_yaml, yaml_mapping(header) + team.yaml)
-    EventLog(paths.events).append("run_created", run=paths.run_id, goal=goal, branch=branch,
-                                  base=start, build_branch=paths.build_branch,
-                                  settings=team.settings, pid=os.getpid())
+    atomic_write_text(paths.run_yaml, yaml_mapping(header) + team.yaml, durable=False)
+    # The log's next append (session_created, launch's last step) fsyncs this one too.
+    EventLog(paths.events).append_unsynced(
+        "run_created", run=paths.run_id, goal=goal, branch=branch, base=start,
+        build_branch=paths.build_branch, settings=team.settings, pid=os.getpid())
+    return BackgroundSync([*written, paths.run_yaml])
 
 
 def _undo(paths: RunPaths, tmux: Tmux, created_branch: str | None, start: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from superteam.errors import SuperteamError
@@ -47,4 +48,13 @@ def init_project(repo: Path, *, force: bool = False) -> list[str]:
     done = [f"wrote {team_file}"]
     for entry in ensure_excluded(repo):
         done.append(f"added {entry} to {exclude_file(repo)}")
+    _warm_team_cache(repo)
     return done
+
+
+def _warm_team_cache(repo: Path) -> None:
+    """Validate the new team once now, so the first launch finds it cached (teamrecord)."""
+    from superteam.teamrecord import load_team_remembered
+
+    with contextlib.suppress(SuperteamError):  # a broken role file: `doctor` will say which
+        load_team_remembered(repo)

@@ -51,6 +51,11 @@ class RunPaths(NamedTuple):
         return self.dir / "hooks"
 
     @property
+    def launched(self) -> Path:
+        """Made by launch once the run is complete; the supervisor's pane waits for it."""
+        return self.dir / ".launched"
+
+    @property
     def lease(self) -> Path:
         return self.dir / "lease"
 

@@ -31,6 +31,18 @@ def idle_command(role: str) -> str:
     return f"printf '%s\\n' {text}; exec tail -f /dev/null"
 
 
+def after_file(path: Path, command: str, *, timeout: float = 30.0) -> str:
+    """A pane command that runs ``command`` once ``path`` exists (or after ``timeout``).
+
+    Launch holds the supervisor with it until the run is complete: costs launch nothing (no
+    extra tmux call), keeps the supervisor's start-up off the CPU while git works. A POSIX sh
+    loop, run by `sh -c` because the pane's own shell (tmux's default-shell) may be any shell.
+    """
+    script = (f'i=0; until [ -e {shlex.quote(str(path))} ] || [ "$i" -ge {int(timeout / 0.02)} ]; '
+              f"do sleep 0.02; i=$((i+1)); done; exec {command}")
+    return f"exec sh -c {shlex.quote(script)}"
+
+
 def session_env() -> list[str]:
     args = []
     for name in PASSED_ENV:

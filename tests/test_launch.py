@@ -325,3 +325,35 @@ def test_unknown_run_id(repo: Path, tmux_socket: str, command: list[str]) -> Non
     out = superteam(*command, cwd=repo)
     assert out.returncode == 1 and "unknown run 'nope-0000'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_tmux_failing_while_git_works_rolls_back(repo: Path, tmux_socket: str,
+                                                 tmp_path: Path) -> None:
+    # The session is created while the worktrees are added and checked out: when tmux fails
+    # (here: its socket folder would be inside a file), launch waits for git and undoes all.
+    (tmp_path / "a-file").write_text("")
+    out = superteam("launch", "goal", "--branch", "b", "--detach", cwd=repo,
+                    env={"TMUX_TMPDIR": str(tmp_path / "a-file")})
+    assert out.returncode == 1 and "tmux new-session failed" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+    nothing_made(repo, tmux_socket)
+    assert run_git(repo, "branch", "--list", "b") == ""
+    worktrees = repo / ".superteam/worktrees"
+    assert not worktrees.exists() or not any(worktrees.iterdir())
+
+
+def test_supervisor_pane_waits_for_launch_to_finish(tmp_path: Path, tmux_socket: str) -> None:
+    from superteam.session import after_file
+
+    gate, out = tmp_path / ".launched", tmp_path / "started"
+    command = after_file(gate, f"touch {out}; exec sleep 60")
+    subprocess.run(["tmux", "-L", tmux_socket, "new-session", "-d", "-s", "g", command],
+                   check=True)
+    server = libtmux.Server(socket_name=tmux_socket)
+    pane = server.sessions[0].panes[0]
+    # Wait until the pane is in its waiting loop, then check it has not started.
+    wait_until(lambda: pane.cmd("display", "-p", "#{pane_current_command}").stdout[0]
+               in ("sh", "sleep"), message="the gate loop")
+    assert not out.exists()
+    gate.touch()
+    wait_until(out.exists, message="the command to start once the gate file exists")

@@ -120,3 +120,12 @@ def test_an_unwritable_cache_only_costs_time(repo: Path) -> None:
 def test_explicit_team_file_missing_is_the_loaders_error(repo: Path) -> None:
     with pytest.raises(ConfigError, match="nope.yaml"):
         team_record(repo, repo / "nope.yaml")
+
+
+def test_init_leaves_the_cache_warm(repo: Path) -> None:
+    from superteam.project import init_project
+
+    init_project(repo)
+    assert len(entries()) == 1
+    tamper("after-init")
+    assert team_record(repo, None).settings["marker"] == "after-init"
