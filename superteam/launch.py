@@ -58,24 +58,9 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
     start, create_branch = preflight.start()
     ensure_excluded(repo, common)
 
-    # Claim the branch: the check and the run folder's creation happen under one lock, so of
-    # two launches on one branch exactly one wins.
     lock = project_dir(repo) / "runs" / ".launch.lock"
-    with locked(lock):
-        for other_id in list_run_ids(repo):
-            other = RunPaths(repo, other_id)
-            if run_branch(other) == branch and not released(other):
-                raise SuperteamError(f"branch '{branch}' is used by run {other_id}",
-                                     hint="Use another branch, or `superteam stop` and "
-                                     "`superteam cleanup` that run.")
-        run_id = new_run_id(branch)
-        paths = RunPaths(repo, run_id)
-        paths.dir.mkdir(parents=True)
-        try:
-            synced = _write_run_files(paths, team, goal, branch, start, base)
-        except BaseException:
-            shutil.rmtree(paths.dir, ignore_errors=True)
-            raise
+    paths, synced = _claim(lock, repo, team, goal, branch, start, base)
+    run_id = paths.run_id
 
     creating: g.GitProcess | None = None
     checkouts: Checkouts | None = None
@@ -121,6 +106,26 @@ def launch(cwd: Path, goal: str, branch: str, *, base: str | None = None,
                                  "nothing was left behind") from None
         raise
     return Launched(run_id, paths.session, branch, panes, tmux.socket, start)
+
+
+def _claim(lock: Path, repo: Path, team: TeamRecord, goal: str, branch: str, start: str,
+           base: str | None) -> tuple[RunPaths, BackgroundSync]:
+    """Claim the branch and write the run folder. Both happen under one lock, so of two
+    launches on one branch exactly one wins."""
+    with locked(lock):
+        for other_id in list_run_ids(repo):
+            other = RunPaths(repo, other_id)
+            if run_branch(other) == branch and not released(other):
+                raise SuperteamError(f"branch '{branch}' is used by run {other_id}",
+                                     hint="Use another branch, or `superteam stop` and "
+                                     "`superteam cleanup` that run.")
+        paths = RunPaths(repo, new_run_id(branch))
+        paths.dir.mkdir(parents=True)
+        try:
+            return paths, _write_run_files(paths, team, goal, branch, start, base)
+        except BaseException:
+            shutil.rmtree(paths.dir, ignore_errors=True)
+            raise
 
 
 def _write_run_files(paths: RunPaths, team: TeamRecord, goal: str, branch: str, start: str,

@@ -34,7 +34,8 @@ def click_values(args: list[str]) -> LaunchOptions | None:
 TOKENS = st.sampled_from(["--branch", "--base", "--team", "--attach", "--detach", "--json",
                           "--help", "-h", "--", "-", "--branch=feat/x", "--base=HEAD~1",
                           "--team=t.yaml", "--bogus", "feat/x", "Add CSV export", "",
-                          "-x", "main", "=", "--json=1", "my goal --branch"])
+                          "-x", "main", "=", "--json=1", "my goal --branch", "--team=",
+                          "--branch="])
 
 
 @settings(max_examples=400, deadline=None)
