@@ -172,6 +172,23 @@ def test_concurrent_launches_on_one_branch_exactly_one_wins(repo: Path, tmux_soc
     assert run_git(repo, "worktree", "list", "--porcelain").count("worktree ") == 4
 
 
+def test_concurrent_launches_on_different_branches_all_succeed(repo: Path,
+                                                              tmux_socket: str) -> None:
+    # Concurrent `git worktree add`s in one repository trip over each other's half-made admin
+    # folders; launch serialises its adds under the launch lock, so all four runs are made.
+    procs = [subprocess.Popen([sys.executable, "-m", "superteam", "launch", "goal", "--branch",
+                               f"feat/{i}", "--detach", "--json"], cwd=repo, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL) for i in range(4)]
+    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    assert [code for code, _, _ in results] == [0, 0, 0, 0], results
+    assert run_git(repo, "worktree", "list", "--porcelain").count("worktree ") == 13
+    for _, out, _ in results:
+        rid = json.loads(out)["run"]
+        for role in ("pm", "builder", "reviewer"):
+            assert (repo / ".superteam/worktrees" / rid / role / "README.md").is_file()
+
+
 def test_stop_ends_processes_and_keeps_state(repo: Path, tmux_socket: str) -> None:
     run = launch_json(repo)
     server = libtmux.Server(socket_name=tmux_socket)
