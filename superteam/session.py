@@ -31,15 +31,19 @@ def idle_command(role: str) -> str:
     return f"printf '%s\\n' {text}; exec tail -f /dev/null"
 
 
-def after_file(path: Path, command: str, *, timeout: float = 30.0) -> str:
-    """A pane command that runs ``command`` once ``path`` exists (or after ``timeout``).
+def after_file(path: Path, command: str) -> str:
+    """A pane command that runs ``command`` once ``path`` exists.
 
-    Launch holds the supervisor with it until the run is complete: costs launch nothing (no
-    extra tmux call), keeps the supervisor's start-up off the CPU while git works. A POSIX sh
-    loop, run by `sh -c` because the pane's own shell (tmux's default-shell) may be any shell.
+    Launch holds the supervisor with it until the run is complete: it costs launch nothing (no
+    extra tmux call) and keeps the supervisor's start-up off the CPU while git works, however
+    long the checkouts take. It polls every 20 ms for 5 s, then every second; if the folder
+    of ``path`` goes (launch failed and undid the run), it gives up. A POSIX sh loop, run by
+    `sh -c` because the pane's own shell (tmux's default-shell) may be any shell.
     """
-    script = (f'i=0; until [ -e {shlex.quote(str(path))} ] || [ "$i" -ge {int(timeout / 0.02)} ]; '
-              f"do sleep 0.02; i=$((i+1)); done; exec {command}")
+    gate, folder = shlex.quote(str(path)), shlex.quote(str(path.parent))
+    script = (f"i=0; until [ -e {gate} ]; do [ -d {folder} ] || exit 0; "
+              'if [ "$i" -lt 250 ]; then sleep 0.02; else sleep 1; fi; i=$((i+1)); done; '
+              f"exec {command}")
     return f"exec sh -c {shlex.quote(script)}"
 
 

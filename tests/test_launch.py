@@ -362,15 +362,27 @@ def test_tmux_failing_while_git_works_rolls_back(repo: Path, tmux_socket: str,
 def test_supervisor_pane_waits_for_launch_to_finish(tmp_path: Path, tmux_socket: str) -> None:
     from superteam.session import after_file
 
-    gate, out = tmp_path / ".launched", tmp_path / "started"
-    command = after_file(gate, f"touch {out}; exec sleep 60")
-    subprocess.run(["tmux", "-L", tmux_socket, "new-session", "-d", "-s", "g", command],
-                   check=True)
+    def gated_session(name: str) -> tuple[Path, Path, libtmux.Pane]:
+        folder = tmp_path / name
+        folder.mkdir()
+        started = tmp_path / f"{name}-started"
+        subprocess.run(["tmux", "-L", tmux_socket, "new-session", "-d", "-s", name,
+                        after_file(folder / ".launched", f"touch {started}; exec sleep 60")],
+                       check=True)
+        pane = libtmux.Server(socket_name=tmux_socket).sessions.get(session_name=name).panes[0]
+        # Wait until the pane is in its waiting loop, then check it has not started.
+        wait_until(lambda: pane.cmd("display", "-p", "#{pane_current_command}").stdout[0]
+                   in ("sh", "sleep"), message="the gate loop")
+        assert not started.exists()
+        return folder, started, pane
+
+    folder, started, _ = gated_session("go")
+    (folder / ".launched").touch()
+    wait_until(started.exists, message="the command to start once the gate file exists")
+
+    # A launch that failed removes the run folder: the waiting pane gives up, runs nothing.
+    folder, started, _ = gated_session("undone")
+    shutil.rmtree(folder)
     server = libtmux.Server(socket_name=tmux_socket)
-    pane = server.sessions[0].panes[0]
-    # Wait until the pane is in its waiting loop, then check it has not started.
-    wait_until(lambda: pane.cmd("display", "-p", "#{pane_current_command}").stdout[0]
-               in ("sh", "sleep"), message="the gate loop")
-    assert not out.exists()
-    gate.touch()
-    wait_until(out.exists, message="the command to start once the gate file exists")
+    wait_until(lambda: not server.has_session("undone"), message="the gate loop to give up")
+    assert not started.exists()
