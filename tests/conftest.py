@@ -6,7 +6,6 @@ HOME with no user configuration, and git with a fixed author and no system/globa
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import make_repo  # noqa: E402
+from helpers import kill_tmux_server, make_repo  # noqa: E402
 
 FIXED_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -54,7 +53,7 @@ def tmux_socket(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     name = f"st-test-{uuid.uuid4().hex[:10]}"
     monkeypatch.setenv("SUPERTEAM_TMUX_SOCKET", name)
     yield name
-    subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
+    kill_tmux_server(name)
 
 
 @pytest.fixture

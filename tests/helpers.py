@@ -10,6 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def kill_tmux_server(socket: str) -> None:
+    """End a test's private tmux server and remove its socket file (tmux leaves it behind)."""
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+    (folder / socket).unlink(missing_ok=True)
+
+
 def run_git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                           text=True).stdout.strip()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from helpers import superteam, wait_until
+from helpers import kill_tmux_server, superteam, wait_until
 
 AGENT = Path(__file__).parent / "agents" / "scripted.py"
 
@@ -143,7 +143,6 @@ def reference_outcome(factory: Any, make: Any) -> dict[str, Any]:
     fixtures: module scope comes before the per-test environment, so set the same one here
     (fixed identity and dates: identical commit ids)."""
     import os
-    import subprocess
 
     import pytest
     from conftest import FIXED_IDENTITY
@@ -162,4 +161,4 @@ def reference_outcome(factory: Any, make: Any) -> dict[str, Any]:
             wait_for_event(repo, run, "run_finished", timeout=90)
             return outcome(repo, run)
         finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            kill_tmux_server(socket)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import libtmux
 import pytest
-from helpers import run_git, superteam, wait_until
+from helpers import kill_tmux_server, run_git, superteam, wait_until
 
 
 def launch_json(repo: Path, *args: str, branch: str = "feat/x") -> dict:  # type: ignore[type-arg]
@@ -118,7 +118,7 @@ def test_attach_selects_and_zooms_role_pane(repo: Path, tmux_socket: str, tmp_pa
         active = session.cmd("display-message", "-p", "#{pane_id} #{window_zoomed_flag}").stdout[0]
         assert active == f"{run['panes']['pm']} 1", focus.stderr
     finally:
-        outer.kill()
+        kill_tmux_server(f"{tmux_socket}-outer")
 
 
 def test_attach_from_inside_tmux_switches_the_client(repo: Path, tmux_socket: str) -> None:
@@ -140,7 +140,7 @@ def test_attach_from_inside_tmux_switches_the_client(repo: Path, tmux_socket: st
                             "#{pane_id} #{window_zoomed_flag}").stdout[0]
         assert active == f"{run['panes']['pm']} 1"
     finally:
-        outer.kill()
+        kill_tmux_server(f"{tmux_socket}-outer")
 
 
 def test_attach_without_run_picks_the_only_live_one(repo: Path, tmux_socket: str) -> None:
@@ -274,7 +274,7 @@ def test_team_yaml_socket_is_used(repo: Path, monkeypatch: pytest.MonkeyPatch) -
         run = launch_json(repo)
         assert libtmux.Server(socket_name=name).sessions.get(session_name=run["session"])
     finally:
-        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
+        kill_tmux_server(name)
 
 
 # --- bad input: a clear message, exit 1 or 2, and nothing half-made --------------------------
