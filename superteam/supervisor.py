@@ -39,6 +39,7 @@ from superteam.events import Event, EventLog
 from superteam.flow import step
 from superteam.fsutil import atomic_write_json, atomic_write_text
 from superteam.gates import run_gate
+from superteam.handoff import finalize_handoff
 from superteam.intake import check, classify, expected_path, fingerprint, question_path
 from superteam.integrate import integrate
 from superteam.locks import locked
@@ -51,7 +52,6 @@ from superteam.state import Assignment, RunState
 from superteam.status import format_event
 from superteam.tmux import Tmux
 from superteam.watch import watch
-from superteam.worktrees import SUPERVISOR_ENV
 
 
 class Supervisor:
@@ -238,7 +238,8 @@ class Supervisor:
         try:
             event_type, data = check(sub, self.s)
             if event_type == "handoff_accepted":
-                data["commit"] = self._finalize_handoff(data["contract"])
+                data["commit"] = finalize_handoff(self.paths.worktree(self.s.settings["builder"]),
+                                                  self.s, data["contract"])
         except ContractError as exc:
             self._reject(sub.rel, path, exc.problems, file_id)
             return
@@ -248,27 +249,6 @@ class Supervisor:
             self._retire(submitter.role)
             self.tmux.run("select-pane", "-t", self.panes[submitter.role], "-T",
                           f"{submitter.role}: idle (done {doing(submitter)})", check=False)
-
-    def _finalize_handoff(self, contract: dict[str, Any]) -> str:
-        """Commit what the builder left uncommitted, and hand off the build branch's HEAD."""
-        wt = self.paths.worktree(self.s.settings["builder"])
-        branch, head, dirty = g.worktree_status(wt)
-        if dirty:
-            try:
-                g.git(wt, "add", "-A", env=SUPERVISOR_ENV)
-                g.git(wt, "commit", "-q", "--no-verify", "-m",
-                      f"{contract['task_id']}: {contract['summary']}",
-                      env={**SUPERVISOR_ENV, **g.identity_env(wt)})
-            except g.GitError as exc:
-                raise ContractError("handoff", [f"could not commit the work left in the "
-                                                f"worktree: {exc.stderr[-300:]}"]) from None
-            head = g.rev_parse(wt, "HEAD")
-        if head is None or branch != self.s.build_branch:
-            raise ContractError("handoff", [f"the builder's worktree is not on {self.s.build_branch}"])
-        if not g.is_ancestor(wt, self.s.branch_head, head):
-            raise ContractError("handoff", [f"the build branch no longer contains {self.s.branch} "
-                                            f"({self.s.branch_head[:10]}); history was rewritten"])
-        return head
 
     def _reject(self, rel: str, path: Path, problems: list[str], file_id: str) -> None:
         dest = self.paths.contracts / "rejected" / f"{rel.replace('/', '_')}.{self.s.last_seq + 1}"
@@ -310,8 +290,12 @@ class Supervisor:
         if alive(self.agent_pid):
             return
         self.agent_pid = 0
-        alive_now, shown, pid = pane_assignment(self.tmux, self.panes[a.role])
-        if alive_now and shown == a.id:
+        self._confirm_agent(a)
+
+    def _confirm_agent(self, a: Assignment) -> None:
+        """Watch the agent's pid if its pane still runs ``a``; else it is gone."""
+        pane_alive, shown, pid = pane_assignment(self.tmux, self.panes[a.role])
+        if pane_alive and shown == a.id:
             self.agent_pid = pid
         else:
             self._agent_gone(a)
@@ -357,11 +341,7 @@ class Supervisor:
             case StartAssignment(assignment=a):
                 self._start(a)
             case CheckAssignment(assignment=a):
-                pane_alive, shown, pid = pane_assignment(self.tmux, self.panes[a.role])
-                if pane_alive and shown == a.id:
-                    self.agent_pid = pid
-                else:
-                    self._agent_gone(a)
+                self._confirm_agent(a)
             case RunGate(gate=gate, commands=commands):
                 if not commands:
                     self.emit("gate_finished", gate=gate.name, label=gate.label, passed=True,
