@@ -89,27 +89,35 @@ def team_record(repo: Path, team_file: Path | None) -> TeamRecord:
     record = _load_entry(_entry(repo, path), repo, path)
     if record is not None:
         return record
-    return record_of(load_team_remembered(repo, team_file))
+    team, record = _load_and_remember(repo, team_file)
+    return record if record is not None else record_of(team)
 
 
 def load_team_remembered(repo: Path | None, team_file: Path | None = None) -> Team:
     """`load_team`, and the record cached for the next launch when the load succeeds
-    (`roles validate` and `doctor` use it too, so a launch after them is fast)."""
-    from superteam.config.load import load_team  # the validating loader: pydantic, YAML
-
+    (`init`, `roles validate` and `doctor` use it, so a launch after them is fast)."""
     if repo is None:
+        from superteam.config.load import load_team
+
         return load_team(repo, team_file)
+    return _load_and_remember(repo, team_file)[0]
+
+
+def _load_and_remember(repo: Path, team_file: Path | None) -> tuple[Team, TeamRecord | None]:
+    """Load with the validating loader (pydantic, YAML); the record, if it was cached."""
+    from superteam.config.load import load_team
+
     path = team_file if team_file is not None else default_team_file(repo)
     before = _contents(_candidates(repo, path))
     team = load_team(repo, team_file)
     # Cached only if no file changed while it loaded: else the entry could pair the new
     # bytes with a record made from the old ones.
-    if _contents(_candidates(repo, path)) == before:
-        record = record_of(team)
-        inputs = [str(p) for p in _inputs(repo, path, list(record.roles))]
-        _save_entry(_entry(repo, path), repo, path, record,
-                    {name: before.get(name) for name in inputs})
-    return team
+    if _contents(_candidates(repo, path)) != before:
+        return team, None
+    record = record_of(team)
+    inputs = [str(p) for p in _inputs(repo, path, list(record.roles))]
+    _save_entry(_entry(repo, path), repo, path, record, {name: before.get(name) for name in inputs})
+    return team, record
 
 
 def _entry(repo: Path, team_file: Path | None) -> Path:
