@@ -75,15 +75,21 @@ def git_ok(cwd: Path | str, *args: str) -> bool:
 
 def repo_root(start: Path | str = ".") -> Path:
     """The main worktree of the repository containing ``start`` (even from a linked worktree)."""
-    try:
-        common = git(start, "rev-parse", "--path-format=absolute", "--git-common-dir")
-    except GitError:
+    return main_worktree(GitProcess(start, "worktree", "list", "--porcelain"), start)
+
+
+def main_worktree(listing: GitProcess, start: Path | str) -> Path:
+    """The main worktree, from a running `git worktree list --porcelain` (its first entry);
+    refused unless it is a checkout with its own .git folder."""
+    if not listing.succeeded():
         raise SuperteamError(f"{Path(start).resolve()} is not inside a git repository",
-                             hint="Run superteam from your project's checkout (or `git init`).") from None
-    common_dir = Path(common)
-    if common_dir.name != ".git":
-        raise SuperteamError(f"{common_dir} is a bare repository; superteam needs a checkout")
-    return common_dir.parent
+                             hint="Run superteam from your project's checkout (or `git init`).")
+    main = listing.output().partition("\n\n")[0].splitlines()
+    root = Path(main[0].removeprefix("worktree "))
+    if "bare" in main or not (root / ".git").is_dir():
+        raise SuperteamError(f"{root} is a bare repository or has no .git folder; superteam "
+                             "needs a checkout with its own .git folder")
+    return root
 
 
 def rev_parse(cwd: Path | str, ref: str) -> str | None:

@@ -30,15 +30,8 @@ class Preflight:
         self.config = g.GitProcess(cwd, "config", "--get", "extensions.worktreeConfig")
 
     def repo(self, cwd: Path) -> tuple[Path, Path]:
-        """(the main worktree, the common git dir): the first entry `worktree list` gives."""
-        if not self.worktrees.succeeded():
-            raise SuperteamError(f"{cwd.resolve()} is not inside a git repository",
-                                 hint="Run superteam from your project's checkout (or `git init`).")
-        main = self.worktrees.output().partition("\n\n")[0].splitlines()
-        root = Path(main[0].removeprefix("worktree "))
-        if "bare" in main or not (root / ".git").is_dir():
-            raise SuperteamError(f"{root} is a bare repository or has no .git folder; superteam "
-                                 "needs a checkout with its own .git folder")
+        """(the main worktree, the common git dir)."""
+        root = g.main_worktree(self.worktrees, cwd)
         return root, root / ".git"
 
     def start(self) -> tuple[str, bool]:

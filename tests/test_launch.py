@@ -284,6 +284,27 @@ def test_launch_outside_git_repo(tmp_path: Path, tmux_socket: str) -> None:
     assert not (tmp_path / ".superteam").exists()
 
 
+def test_bare_repository_is_refused_by_launch_and_status(tmp_path: Path,
+                                                         tmux_socket: str) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    for args in (["launch", "goal", "--branch", "b", "--detach"], ["status"]):
+        out = superteam(*args, cwd=bare)
+        assert out.returncode == 1 and "is a bare repository" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr
+    assert not (bare / ".superteam").exists()
+
+
+def test_an_interrupted_launchs_run_folder_still_claims_its_branch(repo: Path,
+                                                                   tmux_socket: str) -> None:
+    # A run folder whose log lost its first event (a launch killed mid-way) is read from
+    # run.yaml: its branch stays claimed until the run is cleaned up.
+    rid = launch_json(repo)["run"]
+    (repo / ".superteam/runs" / rid / "events.jsonl").write_text("")
+    out = superteam("launch", "again", "--branch", "feat/x", "--detach", cwd=repo)
+    assert out.returncode == 1 and f"is used by run {rid}" in out.stderr, out.stderr
+
+
 def test_launch_unknown_base(repo: Path, tmux_socket: str) -> None:
     out = superteam("launch", "goal", "--branch", "b", "--base", "nope", "--detach", cwd=repo)
     assert out.returncode == 1 and "--base: unknown ref 'nope'" in out.stderr
